@@ -1,0 +1,1 @@
+"""Roer: measure and improve digital leadership in public organisations."""

@@ -1,0 +1,1 @@
+"""Small, separately tested helpers that know nothing of Roer's domain."""

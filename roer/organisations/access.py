@@ -1,0 +1,76 @@
+"""The one access-control funnel.
+
+Every view reaches an organisation's data through these functions (or the per-app getters built on
+them). An outsider gets 404, so that the existence of another organisation's objects is not revealed; a
+member without the needed role gets 403, because they already know the object exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from roer.organisations.models import Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from roer.accounts.models import User
+
+
+def is_platform_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def role_in(user: User | AnonymousUser, organisation: Organisation) -> str | None:
+    """The user's role in the organisation; platform administrators act as beheerder everywhere."""
+    if not user.is_authenticated:
+        return None
+    if not user.is_active:
+        return None
+    if is_platform_admin(user):
+        return Role.BEHEERDER
+    membership = Membership.objects.filter(user=user, organisation=organisation).only("role").first()
+    return membership.role if membership else None
+
+
+def organisations_for_user(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    if is_platform_admin(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+def check_access(user: User | AnonymousUser, organisation: Organisation, *, manage: bool) -> str:
+    """Raise unless the user may read (or, with manage=True, run scans for) the organisation."""
+    role = role_in(user, organisation)
+    if role is None:
+        raise Http404
+    if manage and role != Role.BEHEERDER:
+        raise PermissionDenied
+    return role
+
+
+@dataclass(frozen=True)
+class OrganisationAccess:
+    organisation: Organisation
+    role: str
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role == Role.BEHEERDER
+
+
+def get_organisation_for_user(
+    user: User | AnonymousUser, code: uuid.UUID, *, manage: bool = False
+) -> OrganisationAccess:
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    return OrganisationAccess(organisation, check_access(user, organisation, manage=manage))

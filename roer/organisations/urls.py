@@ -1,0 +1,10 @@
+from django.urls import path
+
+from roer.organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("organisations/<uuid:organisation_code>/", views.organisation_detail, name="detail"),
+]

@@ -1,0 +1,105 @@
+"""Answers, in two stages.
+
+While a respondent works, their answers live in a `ResponseDraft` tied to the invitation, so the link
+resumes where they left off. On submission the draft becomes a `Response` that holds the group, the
+instrument version and the date, and no key, token, user, address or time that points back to the
+person; the draft is deleted in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from roer.instruments.models import InstrumentVersion
+from roer.scans.models import Invitation, RespondentGroup, Scan
+
+
+class ResponseDraft(models.Model):
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="draft")
+    # {item code: 1..points or null for "don't know"}; skipped items are absent.
+    answers = models.JSONField(_("answers"), default=dict)
+    open_answers = models.JSONField(_("open answers"), default=dict)
+    page = models.PositiveSmallIntegerField(_("last page"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft response")
+        verbose_name_plural = _("draft responses")
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
+
+class Response(models.Model):
+    # A random key, so that the order of keys does not reveal the order of submissions.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="responses", verbose_name=_("scan"))
+    group = models.ForeignKey(
+        RespondentGroup, on_delete=models.CASCADE, related_name="responses", verbose_name=_("group")
+    )
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="responses", verbose_name=_("instrument version")
+    )
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["scan", "group"])]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(_("item"), max_length=40)
+    value = models.PositiveSmallIntegerField(_("value"), null=True, blank=True, help_text=_("Empty means don't know."))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["response", "code"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"
+
+
+class OpenAnswer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="open_answers")
+    code = models.CharField(_("question"), max_length=40)
+    text = models.TextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("open answer")
+        verbose_name_plural = _("open answers")
+        constraints = [models.UniqueConstraint(fields=["response", "code"], name="one_open_answer_per_question")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DimensionScore(models.Model):
+    """A respondent's 0-100 score on one dimension, computed once at submission by `roer.scoring`.
+
+    Versions are immutable, so the score never goes stale; `manage.py rescore` recomputes it from the
+    answers to prove it. Scan and group are repeated here so results aggregate without a join.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="dimension_scores")
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(_("dimension"), max_length=40)
+    score = models.FloatField(_("score (0-100)"))
+
+    class Meta:
+        verbose_name = _("dimension score")
+        verbose_name_plural = _("dimension scores")
+        constraints = [models.UniqueConstraint(fields=["response", "dimension"], name="one_score_per_dimension")]
+        indexes = [models.Index(fields=["scan", "group", "dimension"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.score:.2f}"

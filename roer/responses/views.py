@@ -1,0 +1,100 @@
+"""The questionnaire, reached by an invitation link; respondents never log in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from roer.responses.forms import PageForm
+from roer.responses.questionnaire import pages_for
+from roer.responses.services import LinkState, draft_for, draft_save, invitation_for_token, response_submit
+from roer.scans.models import Invitation
+
+# A link that does not work is answered with a clear page and a status that says why.
+_STATUS = {
+    LinkState.UNKNOWN: 404,
+    LinkState.SUBMITTED: 200,
+    LinkState.NOT_YET_OPEN: 200,
+    LinkState.CLOSED: 410,
+}
+
+
+def _link_page(request: HttpRequest, state: LinkState, invitation: Invitation | None) -> HttpResponse:
+    scan = invitation.scan if invitation else None
+    return render(request, "responses/link_state.html", {"state": state.value, "scan": scan}, status=_STATUS[state])
+
+
+def _target_page(action: str, number: int, page_count: int) -> int:
+    if action == "previous":
+        return max(1, number - 1)
+    if action == "next":
+        return min(page_count, number + 1)
+    return number
+
+
+@never_cache
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    lookup = invitation_for_token(token)
+    if lookup.state is not LinkState.VALID or lookup.invitation is None:
+        return _link_page(request, lookup.state, lookup.invitation)
+    draft = draft_for(lookup.invitation)
+    return redirect("responses:page", token, draft.page)
+
+
+@never_cache
+def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    lookup = invitation_for_token(token)
+    invitation = lookup.invitation
+    if lookup.state is not LinkState.VALID or invitation is None:
+        return _link_page(request, lookup.state, invitation)
+    scan = invitation.scan
+    definition = scan.instrument_version.parsed
+    pages = pages_for(definition, invitation.group.perspective)
+    if not 1 <= number <= len(pages):
+        return redirect("responses:page", token, 1)
+    current = pages[number - 1]
+    draft = draft_for(invitation)
+
+    if request.method == "POST":
+        form = PageForm(request.POST, page=current, scale=definition.scale)
+        valid = form.is_valid()
+        answers, cleared, open_answers = form.valid_answers()
+        action = request.POST.get("action", "next")
+        target = _target_page(action, number, len(pages)) if valid else number
+        # The page the respondent is going to is saved, so the link resumes exactly there.
+        if not draft_save(
+            invitation=invitation, answers=answers, cleared=cleared, open_answers=open_answers, page=target
+        ):
+            return _link_page(request, LinkState.SUBMITTED, invitation)
+        if valid:
+            if action == "save":
+                return render(request, "responses/saved.html", {"scan": scan, "organisation": scan.organisation})
+            if action == "submit" and number == len(pages):
+                response_submit(invitation=invitation)
+                return redirect("responses:start", token)
+            return redirect("responses:page", token, target)
+    else:
+        form = PageForm(
+            initial=PageForm.initial_from(current, draft.answers, draft.open_answers),
+            page=current,
+            scale=definition.scale,
+        )
+
+    return render(
+        request,
+        "responses/page.html",
+        {
+            "scan": scan,
+            "organisation": scan.organisation,
+            "form": form,
+            "page": current,
+            "page_title": current.title_in(get_language() or "nl"),
+            "page_description": current.description.get(get_language() or "nl") if current.description else "",
+            "pages": [(candidate.number, candidate.title_in(get_language() or "nl")) for candidate in pages],
+            "page_count": len(pages),
+            "is_last": number == len(pages),
+            "token": token,
+        },
+    )

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roer.instruments.models import InstrumentVersion
+from roer.scans.models import GroupKind, RespondentGroup, Scan
+
+MIN_THRESHOLD = 3
+MAX_THRESHOLD = 100
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _threshold_field(kind: GroupKind) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Anonymity threshold for %(group)s") % {"group": kind.label},
+        min_value=MIN_THRESHOLD,
+        max_value=MAX_THRESHOLD,
+        initial=kind.default_threshold,
+        error_messages={
+            "min_value": _("A threshold below %(limit_value)s would make answers traceable to a person."),
+            "max_value": _("A threshold above %(limit_value)s hides nearly every result."),
+            "invalid": _("Enter a whole number."),
+        },
+    )
+
+
+class _ScanDatesMixin(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Digital leadership scan 2026."))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(
+        label=_("Closes on"), widget=DateInput(), help_text=_("The last day on which answers are accepted.")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opens_on: datetime.date | None = cleaned.get("opens_on")
+        closes_on: datetime.date | None = cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The closing date cannot be before the opening date."))
+        return cleaned
+
+
+class ScanCreateForm(_ScanDatesMixin):
+    instrument_version = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=InstrumentVersion.objects.select_related("instrument"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the instruments listed.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["opens_on"].initial = today
+        self.fields["closes_on"].initial = today + datetime.timedelta(days=21)
+        self.fields["instrument_version"].initial = InstrumentVersion.objects.order_by("-loaded_at").first()
+        for kind in GroupKind:
+            self.fields[f"include_{kind.value}"] = forms.BooleanField(label=kind.label, required=False, initial=True)
+            self.fields[f"threshold_{kind.value}"] = _threshold_field(kind)
+
+    def group_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"include_{kind.value}"], self[f"threshold_{kind.value}"]) for kind in GroupKind]
+
+    def clean_closes_on(self) -> datetime.date:
+        closes_on: datetime.date = self.cleaned_data["closes_on"]
+        if closes_on < timezone.localdate():
+            raise ValidationError(_("The closing date of a new scan cannot lie in the past."))
+        return closes_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not any(cleaned.get(f"include_{kind.value}") for kind in GroupKind):
+            raise ValidationError(_("Choose at least one group of respondents."))
+        return cleaned
+
+    def thresholds(self) -> dict[GroupKind, int]:
+        return {
+            kind: self.cleaned_data[f"threshold_{kind.value}"]
+            for kind in GroupKind
+            if self.cleaned_data.get(f"include_{kind.value}")
+        }
+
+
+class ScanEditForm(_ScanDatesMixin):
+    def __init__(self, *args: Any, scan: Scan, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"title": scan.title, "opens_on": scan.opens_on, "closes_on": scan.closes_on})
+        super().__init__(*args, **kwargs)
+        self.groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
+        for group in self.groups:
+            field = _threshold_field(group.group_kind)
+            field.initial = group.threshold
+            self.fields[f"threshold_{group.kind}"] = field
+
+    def threshold_fields(self) -> list[forms.BoundField]:
+        return [self[f"threshold_{group.kind}"] for group in self.groups]
+
+    def thresholds(self) -> dict[str, int]:
+        return {group.kind: self.cleaned_data[f"threshold_{group.kind}"] for group in self.groups}
+
+
+class _InviteeTargetForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=RespondentGroup.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of this scan's groups.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="nl")
+
+    def __init__(self, *args: Any, scan: Scan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = scan.groups.all()
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["group"].label_from_instance = lambda group: group.get_kind_display()  # type: ignore[attr-defined]
+
+
+class PasteInviteesForm(_InviteeTargetForm):
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+        max_length=1_000_000,
+        help_text=_("One per line, or separated by commas or semicolons. Copying from a mail program works too."),
+    )
+
+
+class UploadInviteesForm(_InviteeTargetForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A column headed email (or e-mailadres); optional columns groep and taal. "
+            "Rows without a group go to the group chosen here."
+        ),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ROER_MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": settings.ROER_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        data: bytes = upload.read()
+        return data

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roer.instruments.models import InstrumentVersion
+from roer.instruments.schema import Perspective
+from roer.organisations.models import Organisation
+
+
+class ScanStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Scan(models.Model):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="scans", verbose_name=_("organisation")
+    )
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="scans", verbose_name=_("instrument version")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"), help_text=_("The last day on which answers are accepted."))
+    closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-opens_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("The closing date cannot be before the opening date.")})
+
+    def status(self, today: datetime.date | None = None) -> ScanStatus:
+        today = today or timezone.localdate()
+        if self.closed_at is not None or today > self.closes_on:
+            return ScanStatus.CLOSED
+        if today < self.opens_on:
+            return ScanStatus.PLANNED
+        return ScanStatus.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.status() == ScanStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status() == ScanStatus.CLOSED
+
+
+class GroupKind(models.TextChoices):
+    """Who answers. The directors assess themselves; every other group rates the directors."""
+
+    DIRECTIE = "directie", _("Directors (self-assessment)")
+    MANAGEMENT = "management", _("Management")
+    INFORMATIEVOORZIENING = "informatievoorziening", _("Information management and advisers")
+    MEDEWERKERS = "medewerkers", _("Staff")
+
+    @property
+    def perspective(self) -> Perspective:
+        return "self" if self is GroupKind.DIRECTIE else "others"
+
+    @property
+    def default_threshold(self) -> int:
+        # The directors know each other's role anyway, so three of them are enough to stay anonymous.
+        return settings.ROER_MIN_THRESHOLD if self is GroupKind.DIRECTIE else settings.ROER_DEFAULT_THRESHOLD
+
+
+class RespondentGroup(models.Model):
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="groups", verbose_name=_("scan"))
+    kind = models.CharField(_("group"), max_length=30, choices=GroupKind.choices)
+    threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold"),
+        validators=[MinValueValidator(3), MaxValueValidator(100)],
+        help_text=_("Figures for this group are only shown when at least this many people answered."),
+    )
+
+    class Meta:
+        verbose_name = _("respondent group")
+        verbose_name_plural = _("respondent groups")
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "kind"], name="one_group_per_kind_per_scan"),
+            models.CheckConstraint(condition=models.Q(threshold__gte=3), name="threshold_at_least_three"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def group_kind(self) -> GroupKind:
+        return GroupKind(self.kind)
+
+    @property
+    def perspective(self) -> Perspective:
+        return self.group_kind.perspective
+
+    @property
+    def is_self(self) -> bool:
+        return self.perspective == "self"
+
+    @property
+    def sort_key(self) -> int:
+        return list(GroupKind.values).index(self.kind)
+
+
+class Invitation(models.Model):
+    """A person invited to answer. After submission nothing here says which response is theirs."""
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("scan"))
+    group = models.ForeignKey(
+        RespondentGroup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("group")
+    )
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    # Deliberately a flag without a time: a submission time could be matched against response dates.
+    submitted = models.BooleanField(_("answered"), default=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["scan", "email"], name="one_invitation_per_person_per_scan")]
+        indexes = [models.Index(fields=["scan", "group", "submitted"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class AccessToken(models.Model):
+    """The hash of one link sent to an invitee; every e-mail gets a fresh token and older ones keep working.
+
+    Only a SHA-256 of the token is stored: the token itself exists in the e-mail alone.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self) -> str:
+        return f"token for invitation {self.invitation_id}"

@@ -1,0 +1,214 @@
+"""Writes for scans: creating and changing a scan, adding invitees, sending invitations and reminders."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roer.accounts.models import User
+from roer.instruments.models import InstrumentVersion
+from roer.lib.emails import BATCH_SIZE, TemplatedEmail, send_templated
+from roer.lib.tokens import new_token
+from roer.organisations.models import Organisation
+from roer.scans.invitees import Invitee, LineProblem
+from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan
+
+
+class ScanClosedError(Exception):
+    """The scan no longer accepts this change because it is closed."""
+
+
+@transaction.atomic
+def scan_create(
+    *,
+    organisation: Organisation,
+    created_by: User | None,
+    instrument_version: InstrumentVersion,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    thresholds: Mapping[GroupKind, int],
+) -> Scan:
+    """A new scan with one respondent group per chosen kind, each with its anonymity threshold."""
+    if not thresholds:
+        raise ValueError("a scan needs at least one respondent group")
+    scan = Scan(
+        organisation=organisation,
+        created_by=created_by,
+        instrument_version=instrument_version,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+    )
+    scan.full_clean()
+    scan.save()
+    groups = [
+        RespondentGroup(scan=scan, kind=kind.value, threshold=threshold) for kind, threshold in thresholds.items()
+    ]
+    for group in groups:
+        group.full_clean(exclude=["scan"])
+    RespondentGroup.objects.bulk_create(groups)
+    return scan
+
+
+@transaction.atomic
+def scan_update(
+    *, scan: Scan, title: str, opens_on: datetime.date, closes_on: datetime.date, thresholds: Mapping[str, int]
+) -> Scan:
+    """Change title, dates and thresholds; the instrument and the set of groups stay as they were."""
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    scan.title = title
+    scan.opens_on = opens_on
+    scan.closes_on = closes_on
+    scan.full_clean()
+    scan.save(update_fields=["title", "opens_on", "closes_on"])
+    for group in scan.groups.all():
+        if group.kind in thresholds and thresholds[group.kind] != group.threshold:
+            group.threshold = thresholds[group.kind]
+            group.full_clean(exclude=["scan"])
+            group.save(update_fields=["threshold"])
+    return scan
+
+
+@transaction.atomic
+def scan_close(*, scan: Scan) -> Scan:
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    if scan.closed_at is None:
+        scan.closed_at = timezone.now()
+        scan.save(update_fields=["closed_at"])
+    return scan
+
+
+@dataclass
+class InviteesAdded:
+    added: int = 0
+    already_invited: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+
+
+@transaction.atomic
+def invitees_add(
+    *, scan: Scan, invitees: Iterable[Invitee], default_group: RespondentGroup, default_language: str
+) -> InviteesAdded:
+    """Add new invitees; an address already invited in the same group is skipped, in another group refused."""
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    if scan.is_closed:
+        raise ScanClosedError
+    groups = {group.kind: group for group in scan.groups.all()}
+    existing = dict(scan.invitations.values_list("email", "group__kind"))
+    result = InviteesAdded()
+    new: list[Invitation] = []
+    for invitee in invitees:
+        group = groups[invitee.group] if invitee.group else default_group
+        earlier_kind = existing.get(invitee.email)
+        if earlier_kind == group.kind:
+            result.already_invited += 1
+            continue
+        if earlier_kind is not None:
+            reason = _("already invited in the group %(group)s; a person answers in one group") % {
+                "group": GroupKind(earlier_kind).label
+            }
+            result.problems.append(LineProblem(invitee.line, invitee.email, reason))
+            continue
+        existing[invitee.email] = group.kind
+        new.append(
+            Invitation(scan=scan, group=group, email=invitee.email, language=invitee.language or default_language)
+        )
+    Invitation.objects.bulk_create(new, batch_size=500)
+    result.added = len(new)
+    return result
+
+
+@transaction.atomic
+def invitation_remove(*, invitation: Invitation) -> None:
+    """Only an invitation that was never sent can be removed (to correct a typing error)."""
+    if invitation.sent_at is not None:
+        raise ValueError("a sent invitation cannot be removed")
+    invitation.delete()
+
+
+def answer_url(token: str, base_url: str | None = None) -> str:
+    return (base_url or settings.ROER_BASE_URL) + reverse("responses:start", args=[token])
+
+
+class SendingFailedError(Exception):
+    """The mail server refused a batch; earlier batches were sent and are marked as sent."""
+
+    def __init__(self, sent: int) -> None:
+        self.sent = sent
+        super().__init__(f"sending stopped after {sent} messages")
+
+
+def _email_with_new_link(
+    invitation: Invitation, *, template: str, scan: Scan, base_url: str | None
+) -> tuple[AccessToken, TemplatedEmail]:
+    token, token_hash = new_token()
+    return AccessToken(invitation=invitation, token_hash=token_hash), TemplatedEmail(
+        template=template,
+        to=invitation.email,
+        language=invitation.language,
+        context={
+            "scan": scan,
+            "organisation": scan.organisation,
+            "group": invitation.group,
+            "link": answer_url(token, base_url),
+            "closes_on": scan.closes_on,
+        },
+    )
+
+
+def _send_in_batches(scan: Scan, *, reminder: bool, base_url: str | None) -> int:
+    """Each batch creates its links, sends and is marked sent in one transaction, so a mail server that
+    fails halfway leaves earlier batches sent and the failed batch ready to be tried again."""
+    if not scan.is_open:
+        raise ScanClosedError
+    template = "scans/emails/reminder" if reminder else "scans/emails/invitation"
+    sent = 0
+    done: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Invitation.objects.select_for_update()
+                .filter(scan=scan, sent_at__isnull=not reminder, submitted=False)
+                .exclude(pk__in=done)
+                .select_related("group")
+                .order_by("pk")[:BATCH_SIZE]
+            )
+            if not batch:
+                return sent
+            links = [_email_with_new_link(item, template=template, scan=scan, base_url=base_url) for item in batch]
+            AccessToken.objects.bulk_create([token for token, _email in links])
+            emails = [email for _token, email in links]
+            try:
+                count = send_templated(emails)
+            except OSError as error:
+                raise SendingFailedError(sent) from error
+            now = timezone.now()
+            for invitation in batch:
+                if reminder:
+                    invitation.reminded_at = now
+                    invitation.reminder_count += 1
+                else:
+                    invitation.sent_at = now
+            fields = ["reminded_at", "reminder_count"] if reminder else ["sent_at"]
+            Invitation.objects.bulk_update(batch, fields)
+        sent += count
+        done.update(invitation.pk for invitation in batch)
+
+
+def invitations_send(*, scan: Scan, base_url: str | None = None) -> int:
+    """Send a first invitation to everyone who has none yet; returns how many were sent."""
+    return _send_in_batches(scan, reminder=False, base_url=base_url)
+
+
+def reminders_send(*, scan: Scan, base_url: str | None = None) -> int:
+    """Remind everyone who was invited and has not answered yet; each reminder carries a fresh link that
+    works beside the earlier ones."""
+    return _send_in_batches(scan, reminder=True, base_url=base_url)

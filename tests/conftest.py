@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file
+from roer.instruments.models import InstrumentVersion
+from roer.instruments.services import instrument_version_load
+from roer.lib.tokens import new_token
+from roer.organisations.models import Role
+from roer.scans.models import AccessToken, Invitation
+from tests.factories import MembershipFactory, OrganisationFactory, ScanFactory, UserFactory
+
+
+def pytest_configure() -> None:
+    # The SQLite test database is a file in var/ (see settings.py); make sure the folder exists.
+    django_settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files_and_mail(settings) -> None:  # type: ignore[no-untyped-def]
+    # Tests run without collectstatic; e-mail goes to django.core.mail.outbox.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def instrument_version(db) -> InstrumentVersion:  # type: ignore[no-untyped-def]
+    definition, text = read_instrument_file(DEFAULT_INSTRUMENT)
+    return instrument_version_load(definition=definition, source_text=text, source_name=DEFAULT_INSTRUMENT.name).version
+
+
+# Alice manages organisation A, Bob reads it, Charlie manages organisation B and must see nothing of A.
+@pytest.fixture
+def organisation(db):  # type: ignore[no-untyped-def]
+    return OrganisationFactory(name="Gemeente Alfa")
+
+
+@pytest.fixture
+def other_organisation(db):  # type: ignore[no-untyped-def]
+    return OrganisationFactory(name="Gemeente Bravo")
+
+
+@pytest.fixture
+def alice(organisation):  # type: ignore[no-untyped-def]
+    return MembershipFactory(
+        user=UserFactory(email="alice@alfa.example"), organisation=organisation, role=Role.BEHEERDER
+    ).user
+
+
+@pytest.fixture
+def bob(organisation):  # type: ignore[no-untyped-def]
+    return MembershipFactory(
+        user=UserFactory(email="bob@alfa.example"), organisation=organisation, role=Role.LEZER
+    ).user
+
+
+@pytest.fixture
+def charlie(other_organisation):  # type: ignore[no-untyped-def]
+    return MembershipFactory(
+        user=UserFactory(email="charlie@bravo.example"), organisation=other_organisation, role=Role.BEHEERDER
+    ).user
+
+
+@pytest.fixture
+def scan(organisation, instrument_version):  # type: ignore[no-untyped-def]
+    return ScanFactory(organisation=organisation, instrument_version=instrument_version, title="Scan Alfa 2026")
+
+
+@pytest.fixture
+def other_scan(other_organisation, instrument_version):  # type: ignore[no-untyped-def]
+    return ScanFactory(organisation=other_organisation, instrument_version=instrument_version, title="Scan Bravo 2026")
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:  # type: ignore[no-untyped-def]
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:  # type: ignore[no-untyped-def]
+    return client_for(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:  # type: ignore[no-untyped-def]
+    return client_for(charlie)
+
+
+def link_for(invitation: Invitation) -> str:
+    """Give an invitation a fresh token, as an e-mail would, and return the path it opens."""
+    token, token_hash = new_token()
+    AccessToken.objects.create(invitation=invitation, token_hash=token_hash)
+    return f"/a/{token}/"
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,235 @@
+"""Answering through a link: pages save, the link resumes, bad input loses nothing, and after submission
+nothing links the person to the answers."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
+from roer.responses.questionnaire import pages_for
+from roer.scans.models import AccessToken, GroupKind, Invitation
+from tests.conftest import link_for
+from tests.factories import InvitationFactory
+from tests.helpers import answer_all, constant, page_data
+
+
+@pytest.fixture
+def director(scan):
+    return InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.DIRECTIE))
+
+
+@pytest.fixture
+def staff_member(scan):
+    return InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+
+
+@pytest.fixture
+def definition(instrument_version):
+    return instrument_version.parsed
+
+
+def test_a_link_opens_the_first_page_with_the_self_wording_for_a_director(client, director):
+    path = link_for(director)
+    response = client.get(path, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{path}1/"
+    assert "Ik weet welke digitale ontwikkelingen" in page
+    assert "Onze directie" not in page
+    assert "Stap 1 van 4" in page
+
+
+def test_others_see_the_others_wording_and_no_reference_questions(client, staff_member, definition):
+    path = link_for(staff_member)
+    assert "Onze directie weet welke" in client.get(f"{path}1/").content.decode()
+    last = pages_for(definition, "others")[-1]
+    assert [question.code for question in last.scaled] == []
+    assert "ref_verandering" not in client.get(f"{path}{last.number}/").content.decode()
+
+
+def test_every_item_is_a_fieldset_with_a_legend(client, staff_member, definition):
+    page = client.get(f"{link_for(staff_member)}1/").content.decode()
+    first_page = pages_for(definition, "others")[0]
+    assert page.count('<fieldset class="question"') == len(first_page.scaled)
+    assert page.count("<legend>") == len(first_page.scaled)
+
+
+def test_each_page_saves_and_going_back_shows_the_answers(client, staff_member, definition):
+    path = link_for(staff_member)
+    pages = pages_for(definition, "others")
+    client.post(f"{path}1/", page_data(pages[0], definition, constant(5)))
+    draft = ResponseDraft.objects.get(invitation=staff_member)
+    assert len(draft.answers) == len(pages[0].scaled)
+    assert draft.page == 2
+    back = client.post(f"{path}2/", page_data(pages[1], definition, constant(3), action="previous"))
+    assert back.url == f"{path}1/"
+    assert ResponseDraft.objects.get(invitation=staff_member).page == 1
+
+
+def test_save_and_continue_later_keeps_answers_and_resumes_on_that_page(client, staff_member, definition):
+    path = link_for(staff_member)
+    pages = pages_for(definition, "others")
+    client.post(f"{path}1/", page_data(pages[0], definition, constant(4)))
+    response = client.post(f"{path}2/", page_data(pages[1], definition, constant(4), action="save"))
+    assert response.status_code == 200
+    assert Client().get(path).url == f"{path}2/"
+
+
+def test_a_tampered_value_is_refused_and_the_other_answers_are_kept(client, staff_member, definition):
+    path = link_for(staff_member)
+    first = pages_for(definition, "others")[0]
+    data = page_data(first, definition, constant(4))
+    bad_code = first.scaled[0].code
+    data[bad_code] = "7"
+    response = client.post(f"{path}1/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[bad_code]
+    draft = ResponseDraft.objects.get(invitation=staff_member)
+    assert bad_code not in draft.answers
+    assert len(draft.answers) == len(first.scaled) - 1
+    assert draft.page == 1
+
+
+def test_dont_know_is_stored_as_no_value_and_blank_clears_an_earlier_answer(client, staff_member, definition):
+    path = link_for(staff_member)
+    first = pages_for(definition, "others")[0]
+    data = page_data(first, definition, constant(4))
+    code = first.scaled[0].code
+    data[code] = "dk"
+    client.post(f"{path}1/", data)
+    assert ResponseDraft.objects.get(invitation=staff_member).answers[code] is None
+    data[code] = ""
+    client.post(f"{path}1/", data)
+    assert code not in ResponseDraft.objects.get(invitation=staff_member).answers
+
+
+def test_an_open_answer_that_is_too_long_is_refused_but_the_rest_is_kept(client, director, definition):
+    path = link_for(director)
+    last = pages_for(definition, "self")[-1]
+    data = page_data(last, definition, constant(4), action="submit")
+    data[last.open[0].code] = "x" * 5001
+    response = client.post(f"{path}{last.number}/", data)
+    assert response.status_code == 200
+    assert not Response.objects.exists()
+    draft = ResponseDraft.objects.get(invitation=director)
+    assert draft.answers["ref_verandering"] == 4
+    assert last.open[0].code not in draft.open_answers
+    assert draft.open_answers[last.open[1].code] == f"Antwoord op {last.open[1].code}"
+
+
+def test_a_page_number_out_of_range_goes_to_the_first_page(client, director):
+    path = link_for(director)
+    assert client.get(f"{path}99/").url == f"{path}1/"
+    assert client.get(f"{path}0/").url == f"{path}1/"
+
+
+def test_submission_stores_answers_scores_and_open_answers_without_a_link_to_the_person(client, director, definition):
+    path = link_for(director)
+    answer_all(client, path, definition, "self", constant(4))
+    response = Response.objects.get()
+    assert response.group == director.group
+    assert response.submitted_on == timezone.localdate()
+    assert Answer.objects.filter(response=response).count() == len(list(definition.items())) + 2
+    assert DimensionScore.objects.filter(response=response).count() == 10
+    assert set(DimensionScore.objects.values_list("score", flat=True)) == {75.0}
+    assert OpenAnswer.objects.filter(response=response).count() == 3
+    assert not ResponseDraft.objects.exists()
+    director.refresh_from_db()
+    assert director.submitted is True
+
+
+def test_a_response_row_has_no_key_or_time_that_leads_back_to_the_invitation():
+    related = {field.related_model for field in Response._meta.get_fields() if field.is_relation}
+    assert Invitation not in related
+    assert AccessToken not in related
+    names = {field.name for field in Response._meta.get_fields()}
+    assert not names & {"invitation", "token", "user", "email", "ip", "created_at", "submitted_at"}
+    assert {field.get_internal_type() for field in Response._meta.fields if "submitted" in field.name} == {"DateField"}
+
+
+def test_submitting_twice_stores_one_response(client, director, definition):
+    path = link_for(director)
+    answer_all(client, path, definition, "self", constant(4))
+    last = pages_for(definition, "self")[-1]
+    again = client.post(f"{path}{last.number}/", page_data(last, definition, constant(2), action="submit"))
+    assert again.status_code == 200
+    assert Response.objects.count() == 1
+    assert set(DimensionScore.objects.values_list("score", flat=True)) == {75.0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_store_exactly_one_response(instrument_version):
+    from tests.factories import OrganisationFactory, ScanFactory
+
+    scan = ScanFactory(organisation=OrganisationFactory(), instrument_version=instrument_version)
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    definition = instrument_version.parsed
+    path = link_for(invitation)
+    pages = pages_for(definition, "others")
+    for page in pages[:-1]:
+        Client().post(f"{path}{page.number}/", page_data(page, definition, constant(3)))
+    data = page_data(pages[-1], definition, constant(3), action="submit")
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def submit():
+        barrier.wait()
+        try:
+            statuses.append(Client().post(f"{path}{pages[-1].number}/", data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) in ([200, 302], [302, 302])
+    assert Response.objects.filter(scan=scan).count() == 1
+
+
+def test_an_unknown_link_gets_a_clear_page_with_status_404(client, db):
+    response = client.get("/a/" + "x" * 43 + "/")
+    assert response.status_code == 404
+    assert "<h1>" in response.content.decode()
+    assert client.get("/a/short/").status_code == 404
+    assert client.get("/a/" + "y" * 43 + "/2/").status_code == 404
+
+
+def test_a_closed_scan_gets_a_clear_page_and_saves_nothing(client, director, definition):
+    path = link_for(director)
+    scan = director.scan
+    scan.closed_at = timezone.now()
+    scan.save()
+    response = client.get(path)
+    assert response.status_code == 410
+    first = pages_for(definition, "self")[0]
+    assert client.post(f"{path}1/", page_data(first, definition, constant(4))).status_code == 410
+    assert not ResponseDraft.objects.exists()
+
+
+def test_a_scan_that_has_not_opened_says_when_it_opens(client, director):
+    scan = director.scan
+    scan.opens_on = timezone.localdate() + datetime.timedelta(days=5)
+    scan.save()
+    response = client.get(link_for(director))
+    assert response.status_code == 200
+    assert scan.opens_on.strftime("%Y") in response.content.decode()
+
+
+def test_the_questionnaire_switches_to_english(client, director):
+    path = link_for(director)
+    client.post("/i18n/setlang/", {"language": "en", "next": f"{path}1/"})
+    page = client.get(f"{path}1/").content.decode()
+    assert "I know which digital developments matter" in page
+    assert "Strongly agree" in page
+    assert '<html lang="en">' in page
+
+
+def test_the_questionnaire_needs_no_login_and_works_without_a_session(client, director):
+    path = link_for(director)
+    assert client.get(f"{path}1/").status_code == 200
+    assert "sessionid" not in client.cookies

@@ -1,0 +1,102 @@
+"""The results page: figures per group with thresholds applied, self versus others, reference questions,
+response rates and a radar chart with the same numbers in a table."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from roer.scans.models import GroupKind
+from tests.conftest import link_for
+from tests.factories import InvitationFactory
+from tests.helpers import answer_all, constant
+
+
+def answer(scan, kind, value, count):
+    definition = scan.instrument_version.parsed
+    group = scan.groups.get(kind=kind)
+    for _ in range(count):
+        invitation = InvitationFactory(scan=scan, group=group)
+        from django.test import Client
+
+        answer_all(Client(), link_for(invitation), definition, group.perspective, constant(value))
+
+
+def close(scan):
+    scan.closed_at = timezone.now()
+    scan.save()
+
+
+def test_a_group_below_its_threshold_is_shown_as_a_dash_and_never_as_a_number(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 5, 3)  # 100 each
+    answer(scan, GroupKind.MEDEWERKERS, 3, 6)  # 50 each
+    answer(scan, GroupKind.MANAGEMENT, 1, 2)  # 0 each, but only two of them: below 5
+    close(scan)
+    response = bob_client.get(f"/scans/{scan.code}/results/")
+    scores = response.context["results"].scores
+    assert scores.group("management").dimensions["kennis"].score is None
+    # all others = 6 staff at 50 and 2 managers at 0: (300 + 0) / 8 = 37.5 -> shown as 38 (half up)
+    assert scores.others_view.dimensions["kennis"].score == 37.5
+    # showing staff (6) beside all others (8) would give away the two managers, so staff is hidden too
+    assert scores.group("medewerkers").dimensions["kennis"].score is None
+    page = response.content.decode()
+    assert '<td class="number">38</td>' in page
+    assert '<td class="number">100</td>' in page
+    assert "verborgen om een kleinere groep te beschermen" in page
+
+
+def test_the_reference_questions_show_the_directors_share_beside_90_and_70(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 2, 3)  # "disagree" to both reference questions
+    close(scan)
+    response = bob_client.get(f"/scans/{scan.code}/results/")
+    references = response.context["results"].references
+    assert [(ref.answered, ref.percentage) for ref in references] == [(3, 0.0), (3, 0.0)]
+    assert [ref.question.reference_percentage for ref in references] == [90, 70]
+
+
+def test_the_reference_share_is_hidden_below_the_directors_threshold(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 4, 2)
+    close(scan)
+    references = bob_client.get(f"/scans/{scan.code}/results/").context["results"].references
+    assert [ref.shown for ref in references] == [False, False]
+    assert [ref.percentage for ref in references] == [None, None]
+
+
+def test_the_radar_chart_has_a_text_alternative_and_the_table_the_same_numbers(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 4, 3)
+    answer(scan, GroupKind.MEDEWERKERS, 2, 5)
+    close(scan)
+    response = bob_client.get(f"/scans/{scan.code}/results/")
+    page = response.content.decode()
+    assert 'role="img"' in page
+    assert 'aria-labelledby="radar-title radar-desc"' in page
+    chart = response.context["chart"]
+    [self_series, others_series] = chart.series
+    assert [value for _point, value in self_series.markers] == [75.0] * 10
+    assert [value for _point, value in others_series.markers] == [25.0] * 10
+    assert self_series.polygon
+    assert others_series.polygon
+
+
+def test_results_wait_until_the_scan_is_closed(bob_client, scan):
+    answer(scan, GroupKind.MEDEWERKERS, 4, 5)
+    response = bob_client.get(f"/scans/{scan.code}/results/")
+    assert response.status_code == 200
+    assert "results" not in response.context
+
+
+def test_the_results_page_uses_the_same_number_of_queries_for_5_or_50_respondents(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 4, 3)
+    answer(scan, GroupKind.MEDEWERKERS, 2, 5)
+    close(scan)
+    url = f"/scans/{scan.code}/results/"
+    bob_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        bob_client.get(url)
+    scan.closed_at = None
+    scan.save()
+    answer(scan, GroupKind.MEDEWERKERS, 3, 45)
+    close(scan)
+    with CaptureQueriesContext(connection) as many:
+        bob_client.get(url)
+    assert len(few) == len(many)
+    assert len(many) <= 12

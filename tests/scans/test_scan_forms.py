@@ -1,0 +1,128 @@
+"""Creating and editing a scan through the browser forms, including every kind of bad input."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from roer.scans.models import Scan
+
+pytestmark = pytest.mark.django_db
+
+
+def create_data(version, **overrides):
+    today = timezone.localdate()
+    data = {
+        "instrument_version": version.pk,
+        "title": "Scan 2026",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + datetime.timedelta(days=14)).isoformat(),
+        "include_directie": "on",
+        "threshold_directie": "3",
+        "include_management": "on",
+        "threshold_management": "5",
+        "threshold_informatievoorziening": "5",
+        "include_medewerkers": "on",
+        "threshold_medewerkers": "7",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_form_offers_all_groups_with_their_default_thresholds(alice_client, organisation, instrument_version):
+    response = alice_client.get(f"/organisations/{organisation.code}/scans/new/")
+    form = response.context["form"]
+    assert form["threshold_directie"].initial == 3
+    assert form["threshold_medewerkers"].initial == 5
+    assert form["instrument_version"].initial == instrument_version
+
+
+def test_a_scan_is_created_with_the_chosen_groups(alice_client, alice, organisation, instrument_version):
+    response = alice_client.post(f"/organisations/{organisation.code}/scans/new/", create_data(instrument_version))
+    scan = Scan.objects.get()
+    assert response.status_code == 302
+    assert scan.created_by == alice
+    assert dict(scan.groups.values_list("kind", "threshold")) == {"directie": 3, "management": 5, "medewerkers": 7}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"threshold_medewerkers": "2"}, "threshold_medewerkers", "herleiden"),
+        ({"threshold_directie": "abc"}, "threshold_directie", "geheel getal"),
+        ({"title": ""}, "title", "verplicht"),
+        ({"title": "x" * 201}, "title", "200"),
+        ({"opens_on": "31-02-2026"}, "opens_on", "geldige datum"),
+        ({"closes_on": "2000-01-01"}, "closes_on", "verleden"),
+        ({"instrument_version": "999999"}, "instrument_version", "genoemde instrumenten"),
+    ],
+)
+def test_bad_input_gets_a_specific_message_and_keeps_what_was_typed(
+    alice_client, organisation, instrument_version, overrides, field, message
+):
+    data = create_data(instrument_version, **overrides)
+    response = alice_client.post(f"/organisations/{organisation.code}/scans/new/", data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert not Scan.objects.exists()
+    # what was valid comes back filled in
+    if field != "title":
+        assert form["title"].value() == "Scan 2026"
+    assert 'class="error-summary"' in response.content.decode()
+
+
+def test_closing_before_opening_is_refused(alice_client, organisation, instrument_version):
+    today = timezone.localdate()
+    data = create_data(
+        instrument_version,
+        opens_on=(today + datetime.timedelta(days=10)).isoformat(),
+        closes_on=(today + datetime.timedelta(days=5)).isoformat(),
+    )
+    response = alice_client.post(f"/organisations/{organisation.code}/scans/new/", data)
+    assert "vóór de openingsdatum" in " ".join(response.context["form"].errors["closes_on"])
+
+
+def test_a_scan_needs_at_least_one_group(alice_client, organisation, instrument_version):
+    data = create_data(instrument_version)
+    for kind in ("directie", "management", "medewerkers"):
+        data.pop(f"include_{kind}")
+    response = alice_client.post(f"/organisations/{organisation.code}/scans/new/", data)
+    assert response.status_code == 200
+    assert "minimaal één respondentgroep" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_editing_changes_title_dates_and_thresholds(alice_client, scan):
+    response = alice_client.post(
+        f"/scans/{scan.code}/edit/",
+        {
+            "title": "Nieuwe titel",
+            "opens_on": scan.opens_on.isoformat(),
+            "closes_on": scan.closes_on.isoformat(),
+            "threshold_directie": "4",
+            "threshold_management": "6",
+            "threshold_informatievoorziening": "5",
+            "threshold_medewerkers": "10",
+        },
+    )
+    assert response.status_code == 302
+    scan.refresh_from_db()
+    assert scan.title == "Nieuwe titel"
+    assert scan.groups.get(kind="medewerkers").threshold == 10
+
+
+def test_editing_refuses_a_threshold_below_three(alice_client, scan):
+    response = alice_client.post(
+        f"/scans/{scan.code}/edit/",
+        {
+            "title": scan.title,
+            "opens_on": scan.opens_on.isoformat(),
+            "closes_on": scan.closes_on.isoformat(),
+            "threshold_directie": "1",
+            "threshold_management": "5",
+            "threshold_informatievoorziening": "5",
+            "threshold_medewerkers": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert scan.groups.get(kind="directie").threshold == 3
