@@ -39,6 +39,7 @@ demo: install var/secret_key
 
 ## test: install test tools and run the whole suite
 test: install-dev
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
 
