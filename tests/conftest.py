@@ -16,8 +16,9 @@ from tests.factories import MembershipFactory, OrganisationFactory, ScanFactory,
 
 
 def pytest_configure() -> None:
-    # The SQLite test database is a file in var/ (see settings.py); make sure the folder exists.
+    # The SQLite test database is a file in var/ (see settings.py), and WhiteNoise expects STATIC_ROOT.
     django_settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
