@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from roer.lib.middleware import chosen_language
 from roer.responses.forms import PageForm
 from roer.responses.questionnaire import pages_for
 from roer.responses.services import LinkState, draft_for, draft_save, invitation_for_token, response_submit
@@ -50,6 +52,10 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if lookup.state is not LinkState.VALID or invitation is None:
         return _link_page(request, lookup.state, invitation)
     scan = invitation.scan
+    if chosen_language(request) is None:
+        # Until the respondent uses the language switch, the questionnaire speaks the invitation's language.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     definition = scan.instrument_version.parsed
     pages = pages_for(definition, invitation.group.perspective)
     if not 1 <= number <= len(pages):

@@ -233,3 +233,16 @@ def test_the_questionnaire_needs_no_login_and_works_without_a_session(client, di
     path = link_for(director)
     assert client.get(f"{path}1/").status_code == 200
     assert "sessionid" not in client.cookies
+
+
+def test_an_english_invitation_opens_the_questionnaire_in_english(client, director):
+    director.language = "en"
+    director.save()
+    page = client.get(f"{link_for(director)}1/").content.decode()
+    assert "I know which digital developments matter" in page
+    assert '<html lang="en">' in page
+
+
+def test_the_browser_language_does_not_override_dutch(client, director):
+    page = client.get(f"{link_for(director)}1/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in page
