@@ -53,9 +53,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## messages: refresh the translation catalogues after changing user-facing text
+## messages: refresh the catalogues after changing user-facing text, then translate the new Dutch entries
 messages: install-dev
 	cd roer && ../$(MANAGE) makemessages --locale nl --locale en --no-obsolete --add-location file
+	msgen roer/locale/en/LC_MESSAGES/django.po -o roer/locale/en/LC_MESSAGES/django.po
+	cd roer && ../$(MANAGE) compilemessages --locale nl --locale en
 
 clean-demo:
 	rm -f var/roer.sqlite3 var/roer.sqlite3-wal var/roer.sqlite3-shm

@@ -104,8 +104,8 @@ class ScanEditForm(_ScanDatesMixin):
             field.initial = group.threshold
             self.fields[f"threshold_{group.kind}"] = field
 
-    def threshold_fields(self) -> list[forms.BoundField]:
-        return [self[f"threshold_{group.kind}"] for group in self.groups]
+    def threshold_rows(self) -> list[tuple[RespondentGroup, forms.BoundField]]:
+        return [(group, self[f"threshold_{group.kind}"]) for group in self.groups]
 
     def thresholds(self) -> dict[str, int]:
         return {group.kind: self.cleaned_data[f"threshold_{group.kind}"] for group in self.groups}

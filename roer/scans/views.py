@@ -202,9 +202,12 @@ def scan_send(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str
 
 
 @login_required
-@require_POST
 def scan_close(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
+    """GET asks for confirmation; POST closes. Closing cannot be undone."""
     scan = get_scan_for_user(request.user, scan_code, manage=True).scan
+    if request.method != "POST":
+        context = {"scan": scan, "organisation": scan.organisation, "counts": invitation_counts(scan)}
+        return render(request, "scans/scan_close.html", context)
     services.scan_close(scan=scan)
     messages.success(request, _("The scan is closed. The results are now available."))
     return redirect("scans:detail", scan.code)

@@ -7,7 +7,12 @@ from roer.scans.models import GroupKind
 from tests.factories import InvitationFactory
 
 READ_PAGES = ["/organisations/{org}/", "/scans/{scan}/", "/scans/{scan}/results/"]
-MANAGE_PAGES = ["/organisations/{org}/scans/new/", "/scans/{scan}/edit/", "/scans/{scan}/invitees/"]
+MANAGE_PAGES = [
+    "/organisations/{org}/scans/new/",
+    "/scans/{scan}/edit/",
+    "/scans/{scan}/invitees/",
+    "/scans/{scan}/close/",
+]
 MANAGE_ACTIONS = [
     "/scans/{scan}/send/invitations/",
     "/scans/{scan}/send/reminders/",

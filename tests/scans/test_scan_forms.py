@@ -126,3 +126,14 @@ def test_editing_refuses_a_threshold_below_three(alice_client, scan):
     )
     assert response.status_code == 200
     assert scan.groups.get(kind="directie").threshold == 3
+
+
+def test_closing_asks_for_confirmation_first(alice_client, scan):
+    page = alice_client.get(f"/scans/{scan.code}/close/")
+    assert page.status_code == 200
+    assert "ongedaan" in page.content.decode()
+    scan.refresh_from_db()
+    assert scan.closed_at is None
+    assert alice_client.post(f"/scans/{scan.code}/close/").status_code == 302
+    scan.refresh_from_db()
+    assert scan.closed_at is not None
