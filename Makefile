@@ -56,8 +56,7 @@ format: install-dev
 ## messages: refresh the catalogues after changing user-facing text, then translate the new Dutch entries
 messages: install-dev
 	cd roer && ../$(MANAGE) makemessages --locale nl --locale en --no-obsolete --add-location file
-	# English is the source language: its catalogue repeats every msgid, and nothing in it is fuzzy.
-	msgen roer/locale/en/LC_MESSAGES/django.po | msgattrib --clear-fuzzy --clear-previous -o roer/locale/en/LC_MESSAGES/django.po
+	$(BIN)/python scripts/sync_english_catalogue.py
 	cd roer && ../$(MANAGE) compilemessages --locale nl --locale en
 
 clean-demo:
