@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test lint format install install-dev clean-demo messages
+.PHONY: demo test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
+	system-packages clean-demo messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +38,35 @@ demo: install var/secret_key
 	echo "Serving Roer on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)" && \
 	$(MANAGE) runserver "127.0.0.1:$(PORT)" --noreload
 
-## test: install test tools and run the whole suite
-test: install-dev
+system-packages:
+	bin/ensure-system-packages
+
+## test: every gate: lint, migrations, and the whole suite on SQLite and on PostgreSQL
+test: install-dev system-packages lint
 	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n 2
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
 
-## lint: ruff (lint and format check) and mypy
+## test-sqlite: the whole suite (browser tests included) on SQLite
+test-sqlite: install-dev system-packages
+	mkdir -p var
+	ROER_DB_LABEL=sqlite $(BIN)/pytest -n 2
+
+## test-postgres: the whole suite on PostgreSQL (installed and started when needed, see bin/with-postgres)
+test-postgres: install-dev system-packages
+	ROER_DB_LABEL=postgresql bin/with-postgres $(BIN)/pytest -n 2
+
+## test-browser: only the browser journey and accessibility checks (screenshots in test-artifacts/)
+test-browser: install-dev system-packages
+	mkdir -p var
+	$(BIN)/pytest -n 2 -m browser
+
+## test-translations: only the translation checks
+test-translations: install-dev system-packages
+	$(BIN)/pytest tests/test_translations.py
+
+## lint: ruff (lint and format check) and mypy; `make test` runs it too
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

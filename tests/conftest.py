@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -114,3 +115,36 @@ def english() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start each run with empty screenshot and axe folders (once, in the controlling process)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    import shutil
+
+    from tests.browser.conftest import ARTIFACTS
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    """After a run with browser tests: where the screenshots are, and every axe finding by rule."""
+    from tests.browser.conftest import AXE_REPORT, SCREENSHOTS
+
+    reports = sorted(AXE_REPORT.glob("*.json")) if AXE_REPORT.exists() else []
+    if not reports:
+        return
+    counts: dict[tuple[str, str, str], int] = {}
+    for report in reports:
+        for finding in json.loads(report.read_text(encoding="utf-8")):
+            key = (finding["kind"], finding["impact"] or "-", finding["rule"])
+            counts[key] = counts.get(key, 0) + 1
+    terminalreporter.section("browser tests: screenshots and accessibility")
+    terminalreporter.write_line(f"screenshots of every step: {SCREENSHOTS}")
+    terminalreporter.write_line(f"axe findings per test:     {AXE_REPORT}")
+    if not counts:
+        terminalreporter.write_line("axe-core (WCAG 2.1 A/AA): no violations and nothing left for review")
+    for (kind, impact, rule), count in sorted(counts.items()):
+        label = "violation" if kind == "violations" else "needs review"
+        terminalreporter.write_line(f"axe {label}: {rule} ({impact}) on {count} page(s)")

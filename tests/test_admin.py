@@ -12,7 +12,7 @@ def admin_client_(django_user_model, scan):
     return client_for(django_user_model.objects.create_superuser("root@roer.example", "x" * 12))
 
 
-@pytest.mark.parametrize("model", [model for model in admin.site._registry], ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
 def test_every_admin_list_and_add_page_renders(admin_client_, model):
     opts = model._meta
     assert admin_client_.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200

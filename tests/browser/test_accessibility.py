@@ -1,0 +1,116 @@
+"""Accessibility beyond the journey: error pages, 400% zoom, visible focus and text alternatives."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from roer.scans.models import GroupKind
+from tests.conftest import link_for
+from tests.factories import PASSWORD, InvitationFactory
+
+FOCUS_STYLE = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const name = element.name || element.textContent.trim().slice(0, 40);
+  return {tag: element.tagName, name: name, visible: outline || shadow};
+}"""
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_error_pages_are_accessible(page: Page, journey, db, scan, alice):
+    page.goto("/does-not-exist/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
+    journey.check(page, "404")
+    page.goto("/a/" + "x" * 43 + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet")
+    journey.check(page, "unknown link")
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    path = link_for(invitation)
+    scan.closed_at = timezone.now()
+    scan.save()
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze scan is gesloten")
+    journey.check(page, "closed scan")
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill(alice.email)
+    page.get_by_label("Wachtwoord").fill("wrong password")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    journey.check(page, "login error")
+
+
+def test_a_reader_gets_an_accessible_no_permission_page(page: Page, journey, scan, bob):
+    log_in(page, bob.email)
+    page.goto(f"/scans/{scan.code}/edit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geen toestemming")
+    journey.check(page, "403")
+
+
+def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(browser, live_server, journey, scan):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"{link_for(invitation)}1/")
+    for _ in range(2):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.locator("fieldset.question").first.get_by_label("Eens", exact=True).check()
+        journey.check(page, f"questionnaire at 320 px, step {page.locator('.steps__text').inner_text()}")
+        page.get_by_role("button", name="Volgende").click()
+    expect(page.locator(".steps__text")).to_have_text("Stap 3 van 4")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+def test_focus_is_always_visible_on_the_questionnaire_and_the_results(page: Page, scan, bob):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    pages = [f"{link_for(invitation)}1/"]
+    for path in pages:
+        page.goto(path)
+        seen = set()
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS_STYLE)
+            if state is None:
+                break
+            key = (state["tag"], state["name"])
+            if key in seen and state["tag"] == "A":
+                break
+            seen.add(key)
+            assert state["visible"], f"no visible focus on {state} at {path}"
+        assert len(seen) > 10
+    scan.closed_at = timezone.now()
+    scan.save()
+    log_in(page, bob.email)
+    page.goto(f"/scans/{scan.code}/results/")
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STYLE)
+        if state is None:
+            break
+        assert state["visible"], f"no visible focus on {state} on the results page"
+
+
+def test_every_chart_has_a_text_alternative_and_a_table(page: Page, scan, bob):
+    scan.closed_at = timezone.now()
+    scan.save()
+    log_in(page, bob.email)
+    page.goto(f"/scans/{scan.code}/results/")
+    charts = page.locator("main svg:not([aria-hidden='true'])")
+    assert charts.count() >= 1
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.get_attribute("role") == "img"
+        names = chart.get_attribute("aria-labelledby").split()
+        texts = [page.locator(f"#{name}").text_content().strip() for name in names]
+        assert all(texts), texts
+    expect(page.locator("table.scores")).to_be_visible()

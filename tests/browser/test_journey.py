@@ -1,0 +1,137 @@
+"""The scan journey in a real browser: a scan manager creates a scan and invites, a respondent answers
+with the keyboard only, leaves halfway and comes back through the link, a reader reads the results and
+switches to English. Every step is photographed and checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from roer.organisations.models import Role
+from roer.scans.models import Scan
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
+
+
+def answer_page_with_keyboard(page: Page, presses: int) -> None:
+    """Tab into each question's radio group and move right to pick an answer, then press Next."""
+    questions = page.locator("fieldset.question").count()
+    page.locator("h1").focus()
+    for _ in range(questions):
+        page.keyboard.press("Tab")  # lands on the group's first radio (nothing is checked yet)
+        for _ in range(presses):
+            page.keyboard.press("ArrowRight")  # moves and checks
+    # then on, past any open questions and the Previous button, to Next (or Submit on the last page)
+    while page.evaluate("document.activeElement.value") not in ("next", "submit"):
+        page.keyboard.press("Tab")
+
+
+def test_a_scan_from_creation_to_results_in_the_browser(
+    page: Page, browser, live_server, organisation, journey, instrument_version
+):
+    manager = MembershipFactory(user=UserFactory(email="beheerder@alfa.example"), organisation=organisation).user
+    MembershipFactory(user=UserFactory(email="lezer@alfa.example"), organisation=organisation, role=Role.LEZER)
+
+    # --- The scan manager creates a scan -------------------------------------------------------
+    log_in(page, manager.email)
+    journey.check(page, "dashboard")
+    page.get_by_role("link", name=organisation.name).click()
+    journey.check(page, "organisation")
+    page.get_by_role("link", name="Nieuwe scan").click()
+    page.get_by_role("button", name="Scan aanmaken").click()  # without a title: a clear error
+    expect(page.locator(".error-summary")).to_be_visible()
+    journey.check(page, "new scan with an error")
+    page.get_by_label("Titel").fill("Digitaal leiderschap 2026")
+    page.get_by_role("checkbox", name="Management", exact=True).uncheck()
+    page.get_by_role("checkbox", name="Informatievoorziening en adviseurs", exact=True).uncheck()
+    page.get_by_role("button", name="Scan aanmaken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Genodigden toevoegen")
+    scan = Scan.objects.get(title="Digitaal leiderschap 2026")
+
+    # --- ... and invites: the directors, then staff with one bad line -----------------------------
+    paste = page.locator("form").filter(has=page.get_by_label("E-mailadressen"))
+    paste.get_by_label("Groep").select_option(label="Directie (zelfbeoordeling)")
+    paste.get_by_label("E-mailadressen").fill("d1@alfa.example\nd2@alfa.example\nd3@alfa.example")
+    paste.get_by_role("button", name="Toevoegen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(scan.title)
+    page.get_by_role("link", name="Genodigden toevoegen").click()
+    paste = page.locator("form").filter(has=page.get_by_label("E-mailadressen"))
+    paste.get_by_label("Groep").select_option(label="Medewerkers")
+    paste.get_by_label("E-mailadressen").fill("m1@alfa.example\nm2@alfa\nm3@alfa.example")
+    paste.get_by_role("button", name="Toevoegen").click()
+    expect(page.locator(".error-summary")).to_contain_text("m2@alfa")
+    journey.check(page, "invitees with a bad line")
+    page.get_by_role("link", name="Terug naar de scan").click()
+    page.get_by_role("button", name=re.compile("5 uitnodigingen versturen")).click()
+    expect(page.locator(".messages")).to_contain_text("5 uitnodigingen verstuurd")
+    journey.check(page, "scan with invitations sent")
+    links = {
+        message.to[0]: re.search(r"(/a/[A-Za-z0-9_-]{43}/)", message.body).group(1)  # type: ignore[union-attr]
+        for message in mail.outbox
+    }
+
+    # --- A director answers with the keyboard only, leaves halfway, and comes back ----------------
+    respondent = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
+    respondent.goto(links["d1@alfa.example"])
+    expect(respondent.locator(".steps__text")).to_have_text("Stap 1 van 4")
+    journey.check(respondent, "questionnaire page 1")
+    answer_page_with_keyboard(respondent, presses=2)  # the third option: "Neutraal" (3)
+    respondent.keyboard.press("Enter")
+    expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 4")
+    respondent.context.close()  # the browser is closed halfway
+
+    back = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
+    back.goto(links["d1@alfa.example"])
+    expect(back.locator(".steps__text")).to_have_text("Stap 2 van 4")
+    journey.check(back, "questionnaire resumed on page 2")
+    for step in (2, 3):
+        answer_page_with_keyboard(back, presses=2)
+        back.keyboard.press("Enter")
+        expect(back.locator(".steps__text")).to_have_text(f"Stap {step + 1} van 4")
+    journey.check(back, "questionnaire last page")
+    answer_page_with_keyboard(back, presses=2)
+    expect(back.locator(":focus")).to_have_text("Mijn antwoorden versturen")
+    back.keyboard.press("Enter")
+    expect(back.get_by_role("heading", level=1)).to_have_text("Bedankt")
+    journey.check(back, "thank you")
+    back.context.close()
+
+    # The others answer quickly (the browser journey above is the keyboard proof).
+    from django.test import Client
+
+    from tests.helpers import answer_all, constant
+
+    definition = instrument_version.parsed
+    for email in ("d2@alfa.example", "d3@alfa.example"):
+        answer_all(Client(), links[email], definition, "self", constant(4))
+
+    # --- The scan manager closes the scan -------------------------------------------------------
+    page.goto(f"/scans/{scan.code}/")
+    page.get_by_role("link", name="Scan sluiten…").click()
+    journey.check(page, "confirm closing")
+    page.get_by_role("button", name="Ja, sluit de scan nu").click()
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # --- A reader reads the results and switches to English -------------------------------------
+    log_in(page, "lezer@alfa.example")
+    page.get_by_role("link", name=organisation.name).click()
+    page.get_by_role("link", name=re.compile("Resultaten bekijken")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Resultaten")
+    # Directors on every dimension: the keyboard respondent 3 everywhere (50; "neutral" is the same
+    # reverse-keyed), the two others 4 (75): (50 + 75 + 75) / 3 = 66.67, shown as 67.
+    pillar_row = page.locator("table.scores tbody tr").first
+    expect(pillar_row.locator("td").first).to_have_text("67")
+    journey.check(page, "results in Dutch")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    journey.check(page, "results in English")
