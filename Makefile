@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
+.PHONY: demo bench test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
 	system-packages clean-demo messages
 
 $(BIN)/python:
@@ -65,6 +65,10 @@ test-browser: install-dev system-packages
 ## test-translations: only the translation checks
 test-translations: install-dev system-packages
 	$(BIN)/pytest tests/test_translations.py
+
+## bench: the benchmarks in bench/, each printing its figures (SQLite, throw-away databases)
+bench: install-dev
+	$(BIN)/python -m bench.run
 
 ## lint: ruff (lint and format check) and mypy; `make test` runs it too
 lint: install-dev

@@ -20,7 +20,7 @@ def constant(value: int) -> Chooser:
 
 def page_data(page: Page, definition: InstrumentDefinition, choose: Chooser, action: str = "next") -> dict[str, str]:
     reverse = {item.code for item in definition.items() if item.reverse}
-    data = {question.code: choose(question.code, question.code in reverse) for question in page.scaled}
+    data = {question.code: choose(question.code, question.code in reverse) for question in page.scaled_questions()}
     data.update({question.code: f"Antwoord op {question.code}" for question in page.open})
     data["action"] = action
     return data
@@ -43,3 +43,38 @@ def links_in_outbox() -> dict[str, str]:
         assert match, message.body
         links[message.to[0]] = match.group(1)
     return links
+
+
+def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None, title="Scan"):  # type: ignore[no-untyped-def]
+    """A closed scan whose respondents answered through the real services.
+
+    answers_per_group: {group kind: [keyed value of each respondent]}; each respondent gives that value to
+    every item (reverse-keyed items get the mirrored raw answer), so every dimension scores (v - 1) / 4 * 100.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from roer.responses.services import draft_save, response_submit
+    from roer.scans.models import GroupKind, Invitation
+    from tests.factories import ScanFactory
+
+    closes_on = closes_on or timezone.localdate() - datetime.timedelta(days=1)
+    scan = ScanFactory(
+        organisation=organisation,
+        instrument_version=version,
+        title=title,
+        opens_on=closes_on - datetime.timedelta(days=20),
+        closes_on=closes_on,
+        groups=list(answers_per_group),
+    )
+    definition = version.parsed
+    reverse = definition.reverse_codes()
+    for kind, values in answers_per_group.items():
+        group = scan.groups.get(kind=GroupKind(kind))
+        for number, value in enumerate(values):
+            invitation = Invitation.objects.create(scan=scan, group=group, email=f"{kind}{number}@{scan.pk}.example")
+            given = {item.code: (6 - value if item.code in reverse else value) for item in definition.items()}
+            draft_save(invitation=invitation, answers=given, cleared=set(), open_answers={}, page=1)
+            response_submit(invitation=invitation)
+    return scan

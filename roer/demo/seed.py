@@ -1,21 +1,22 @@
-"""Synthetic demo data: three municipalities, each with a closed scan full of plausible answers.
+"""Synthetic demo data: three municipalities with closed scans, a benchmark pool, and an open scan.
 
-Answers are drawn from a seeded random generator, so every run of `make demo` on any machine produces the
-same figures. They go through the same services as real answers (draft, submit, scoring), so the demo
-exercises the real pipeline. Running the seed again changes nothing that exists already.
+Answers are drawn from seeded random generators, so every run of `make demo` on any machine produces the
+same figures. The three showcase municipalities answer through the same services as real respondents
+(draft, submit, scoring). Running the seed again changes nothing that exists already.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from roer.accounts.models import User
+from roer.demo.pool import seed_benchmark_pool
+from roer.demo.synthetic import Profile, synthetic_answers, synthetic_open_answers
 from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file
 from roer.instruments.models import InstrumentVersion
 from roer.instruments.services import instrument_version_load
@@ -23,10 +24,12 @@ from roer.lib.tokens import new_token
 from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
 from roer.responses.models import Response
 from roer.responses.services import draft_save, response_submit
+from roer.results.benchmarks import refresh_benchmarks
 from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan
 from roer.scans.services import answer_url, scan_create
 
 DEMO_PASSWORD = "roer-demo-2026"  # noqa: S105 - the published password of the demo accounts
+OPEN_SCAN_TITLE = "Digitaal leiderschap 2027 (lopend)"
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,21 @@ class DemoLogin:
 
 
 @dataclass(frozen=True)
-class DemoOrganisation:
+class Showcase:
     name: str
     slug: str
     inhabitants: int
     seed: int
     invited: dict[GroupKind, int]
     response_rate: float
-    # Latent level (1-5 scale) per pillar for how others see the directors.
-    level: dict[str, float]
-    # How much higher (or lower) the directors rate themselves, per pillar.
-    self_bias: dict[str, float]
+    profile: Profile
+    benchmark: bool
+    # An earlier scan, a year before, with this much lower level: the demo's progress.
+    earlier_level_drop: float | None = None
 
 
-ORGANISATIONS = (
-    DemoOrganisation(
+SHOWCASES = (
+    Showcase(
         name="Gemeente Dijkstad",
         slug="dijkstad",
         inhabitants=162_400,
@@ -62,10 +65,14 @@ ORGANISATIONS = (
             GroupKind.MEDEWERKERS: 120,
         },
         response_rate=0.72,
-        level={"verdiepen": 3.1, "mensen": 3.6, "adoptie": 2.8},
-        self_bias={"verdiepen": 0.8, "mensen": 0.1, "adoptie": 0.4},
+        profile=Profile(
+            level={"verdiepen": 3.1, "mensen": 3.6, "adoptie": 2.8},
+            self_bias={"verdiepen": 0.8, "mensen": 0.1, "adoptie": 0.4},
+        ),
+        benchmark=True,
+        earlier_level_drop=0.35,
     ),
-    DemoOrganisation(
+    Showcase(
         name="Gemeente Veenhoven",
         slug="veenhoven",
         inhabitants=46_500,
@@ -77,10 +84,13 @@ ORGANISATIONS = (
             GroupKind.MEDEWERKERS: 45,
         },
         response_rate=0.68,
-        level={"verdiepen": 3.4, "mensen": 3.0, "adoptie": 3.3},
-        self_bias={"verdiepen": 0.3, "mensen": -0.5, "adoptie": 0.2},
+        profile=Profile(
+            level={"verdiepen": 3.4, "mensen": 3.0, "adoptie": 3.3},
+            self_bias={"verdiepen": 0.3, "mensen": -0.6, "adoptie": 0.2},
+        ),
+        benchmark=True,
     ),
-    DemoOrganisation(
+    Showcase(
         name="Gemeente Kleinwaard",
         slug="kleinwaard",
         inhabitants=8_900,
@@ -92,118 +102,116 @@ ORGANISATIONS = (
             GroupKind.MEDEWERKERS: 22,
         },
         response_rate=0.8,
-        level={"verdiepen": 2.7, "mensen": 3.8, "adoptie": 3.5},
-        self_bias={"verdiepen": 0.5, "mensen": 0.0, "adoptie": -0.2},
+        profile=Profile(
+            level={"verdiepen": 2.7, "mensen": 3.8, "adoptie": 3.5},
+            self_bias={"verdiepen": 0.5, "mensen": 0.0, "adoptie": -0.2},
+        ),
+        benchmark=False,
     ),
 )
-
-OPEN_ANSWERS = {
-    "open_goed": [
-        "De directie staat open voor nieuwe ideeën en luistert naar de informatiemanager.",
-        "Er is meer aandacht voor informatieveiligheid dan een paar jaar geleden.",
-        "We krijgen ruimte om te experimenteren met nieuwe toepassingen.",
-        "De directie deelt de digitale koers in de organisatie.",
-    ],
-    "open_verbeteren": [
-        "Digitalisering vaker en eerder op de agenda van het directieoverleg zetten.",
-        "Meer tijd vrijmaken om zelf kennis op te doen over data en AI.",
-        "Inwoners eerder betrekken bij het ontwerpen van digitale diensten.",
-        "Vaker ervaringen ophalen bij buurgemeenten in plaats van alles zelf uit te vinden.",
-    ],
-    "open_aandacht": [
-        "Algoritmen en AI, en hoe we daar verantwoord mee omgaan.",
-        "Datagedreven werken in het sociaal domein.",
-        "Digitale inclusie: niet iedereen kan mee.",
-        "Common Ground en de samenwerking met leveranciers.",
-    ],
-}
 
 
 @dataclass
 class SeedReport:
     logins: list[DemoLogin] = field(default_factory=list)
     created_organisations: list[str] = field(default_factory=list)
+    pool_size: int = 0
     respondent_links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _user(email: str, *, superuser: bool = False, full_name: str = "") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        if superuser:
-            user = User.objects.create_superuser(email, DEMO_PASSWORD, full_name=full_name)
-        else:
-            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+        create = User.objects.create_superuser if superuser else User.objects.create_user
+        user = create(email, DEMO_PASSWORD, full_name=full_name)
     return user
 
 
-def _clamp(value: float) -> int:
-    return max(1, min(5, round(value)))
-
-
-def _synthetic_answers(
-    rng: random.Random, version: InstrumentVersion, org: DemoOrganisation, kind: GroupKind
-) -> dict[str, int | None]:
-    definition = version.parsed
-    person = rng.gauss(0, 0.45)
-    answers: dict[str, int | None] = {}
-    for pillar in definition.pillars:
-        level = org.level[pillar.code] + (org.self_bias[pillar.code] if kind is GroupKind.DIRECTIE else 0.0)
-        if kind is GroupKind.INFORMATIEVOORZIENING:
-            level -= 0.25  # those closest to the subject tend to be the most critical
-        for dimension in pillar.dimensions:
-            dimension_shift = rng.gauss(0, 0.15)
-            for item in dimension.items:
-                roll = rng.random()
-                if roll < 0.02:
-                    continue  # skipped
-                if roll < (0.12 if kind is GroupKind.MEDEWERKERS else 0.05):
-                    answers[item.code] = None  # don't know
-                    continue
-                value = _clamp(level + person + dimension_shift + rng.gauss(0, 0.7))
-                answers[item.code] = 6 - value if item.reverse else value
-    if kind is GroupKind.DIRECTIE:
-        answers["ref_verandering"] = _clamp(rng.gauss(4.2, 0.7))
-        answers["ref_vaardigheden"] = _clamp(rng.gauss(3.2, 1.0))
-    return answers
-
-
-def _group_sizes(org: DemoOrganisation) -> Iterator[tuple[GroupKind, int, int]]:
-    for kind, invited in org.invited.items():
-        yield kind, invited, max(1, round(invited * org.response_rate))
-
-
-def _seed_closed_scan(
-    org: DemoOrganisation, organisation: Organisation, version: InstrumentVersion, creator: User
-) -> None:
-    rng = random.Random(org.seed)
-    today = timezone.localdate()
+def _answered_scan(
+    showcase: Showcase,
+    organisation: Organisation,
+    version: InstrumentVersion,
+    creator: User,
+    *,
+    title: str,
+    closes_on: datetime.date,
+    profile: Profile,
+    seed: int,
+) -> Scan:
+    """A closed scan whose respondents answered through the real draft-and-submit services."""
+    rng = random.Random(seed)
     scan = scan_create(
         organisation=organisation,
         created_by=creator,
         instrument_version=version,
-        title="Digitaal leiderschap 2026",
-        opens_on=today - datetime.timedelta(days=60),
-        closes_on=today - datetime.timedelta(days=30),
-        thresholds={kind: kind.default_threshold for kind in org.invited},
+        title=title,
+        opens_on=closes_on - datetime.timedelta(days=30),
+        closes_on=closes_on,
+        thresholds={kind: kind.default_threshold for kind in showcase.invited},
     )
     groups = {group.kind: group for group in scan.groups.all()}
-    for kind, invited, answering in _group_sizes(org):
-        group = groups[kind.value]
+    definition = version.parsed
+    prefix = f"{scan.opens_on.year}-" if title.endswith("2025") else ""
+    for kind, invited in showcase.invited.items():
+        answering = max(1, round(invited * showcase.response_rate))
         invitations = Invitation.objects.bulk_create(
             Invitation(
-                scan=scan, group=group, email=f"{kind.value}{number:03d}@{org.slug}.example", sent_at=timezone.now()
+                scan=scan,
+                group=groups[kind.value],
+                email=f"{prefix}{kind.value}{number:03d}@{showcase.slug}.example",
+                sent_at=timezone.now(),
             )
             for number in range(1, invited + 1)
         )
         for invitation in invitations[:answering]:
-            answers = _synthetic_answers(rng, version, org, kind)
-            open_answers = {code: rng.choice(texts) for code, texts in OPEN_ANSWERS.items() if rng.random() < 0.4}
-            draft_save(invitation=invitation, answers=answers, cleared=set(), open_answers=open_answers, page=1)
+            answers = synthetic_answers(rng, definition, profile, kind)
+            draft_save(
+                invitation=invitation, answers=answers, cleared=set(), open_answers=synthetic_open_answers(rng), page=1
+            )
             response_submit(invitation=invitation)
     # Spread the submission dates over the scan period, as a real scan would have them.
     for response in Response.objects.filter(scan=scan):
         response.submitted_on = scan.opens_on + datetime.timedelta(days=rng.randrange(0, 30))
         response.save(update_fields=["submitted_on"])
+    return scan
+
+
+def _seed_showcase(showcase: Showcase, version: InstrumentVersion, manager: User) -> None:
+    today = timezone.localdate()
+    organisation = Organisation(
+        name=showcase.name,
+        kind=OrganisationKind.GEMEENTE,
+        inhabitants=showcase.inhabitants,
+        benchmark_opt_in=showcase.benchmark,
+    )
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=manager, organisation=organisation, role=Role.BEHEERDER)
+    if showcase.earlier_level_drop is not None:
+        drop = showcase.earlier_level_drop
+        earlier = Profile(
+            {code: level - drop for code, level in showcase.profile.level.items()}, showcase.profile.self_bias
+        )
+        _answered_scan(
+            showcase,
+            organisation,
+            version,
+            manager,
+            title="Digitaal leiderschap 2025",
+            closes_on=today - datetime.timedelta(days=395),
+            profile=earlier,
+            seed=showcase.seed + 1000,
+        )
+    _answered_scan(
+        showcase,
+        organisation,
+        version,
+        manager,
+        title="Digitaal leiderschap 2026",
+        closes_on=today - datetime.timedelta(days=30),
+        profile=showcase.profile,
+        seed=showcase.seed,
+    )
 
 
 def _seed_open_scan(organisation: Organisation, version: InstrumentVersion, creator: User) -> Scan:
@@ -212,7 +220,7 @@ def _seed_open_scan(organisation: Organisation, version: InstrumentVersion, crea
         organisation=organisation,
         created_by=creator,
         instrument_version=version,
-        title="Digitaal leiderschap 2027 (lopend)",
+        title=OPEN_SCAN_TITLE,
         opens_on=today,
         closes_on=today + datetime.timedelta(days=365),
         thresholds={kind: kind.default_threshold for kind in GroupKind},
@@ -261,25 +269,25 @@ def seed_demo(*, base_url: str) -> SeedReport:
     report.logins.append(DemoLogin("admin@roer.example", "platform administrator (Django admin)"))
     report.logins.append(DemoLogin("adviseur@roer.example", "consultant: scan manager of all three municipalities"))
 
-    for org in ORGANISATIONS:
-        organisation = Organisation.objects.filter(name=org.name).first()
-        manager = _user(f"beheerder@{org.slug}.example", full_name=f"Beheerder {org.name.split()[-1]}")
-        report.logins.append(DemoLogin(manager.email, f"scan manager of {org.name}"))
-        if organisation is None:
-            organisation = Organisation(name=org.name, kind=OrganisationKind.GEMEENTE, inhabitants=org.inhabitants)
-            organisation.full_clean()
-            organisation.save()
-            Membership.objects.create(user=manager, organisation=organisation, role=Role.BEHEERDER)
-            Membership.objects.create(user=consultant, organisation=organisation, role=Role.BEHEERDER)
-            _seed_closed_scan(org, organisation, version, manager)
-            report.created_organisations.append(org.name)
+    for showcase in SHOWCASES:
+        manager = _user(f"beheerder@{showcase.slug}.example", full_name=f"Beheerder {showcase.name.split()[-1]}")
+        report.logins.append(DemoLogin(manager.email, f"scan manager of {showcase.name}"))
+        if not Organisation.objects.filter(name=showcase.name).exists():
+            _seed_showcase(showcase, version, manager)
+            report.created_organisations.append(showcase.name)
+        organisation = Organisation.objects.get(name=showcase.name)
+        Membership.objects.get_or_create(user=consultant, organisation=organisation, defaults={"role": Role.BEHEERDER})
 
-    dijkstad = Organisation.objects.get(name=ORGANISATIONS[0].name)
+    dijkstad = Organisation.objects.get(name=SHOWCASES[0].name)
     reader = _user("lezer@dijkstad.example", full_name="Lezer Dijkstad")
     Membership.objects.get_or_create(user=reader, organisation=dijkstad, defaults={"role": Role.LEZER})
     report.logins.append(DemoLogin(reader.email, "reader of Gemeente Dijkstad (results only)"))
 
-    open_scan = dijkstad.scans.filter(title="Digitaal leiderschap 2027 (lopend)").first()
+    report.pool_size = seed_benchmark_pool(version)
+    if report.pool_size or report.created_organisations:
+        refresh_benchmarks(version)
+
+    open_scan = dijkstad.scans.filter(title=OPEN_SCAN_TITLE).first()
     if open_scan is None:
         open_scan = _seed_open_scan(dijkstad, version, _user("beheerder@dijkstad.example"))
     report.respondent_links.append(("directie", _fresh_link(open_scan, GroupKind.DIRECTIE, base_url)))

@@ -48,6 +48,16 @@ _MESSAGES: Mapping[str, str | Promise] = {
     "dict_type": gettext_lazy("must be a mapping of named fields"),
     "duplicate_code": gettext_lazy("the code %(code)s is used more than once; every code must be unique"),
     "label_count": gettext_lazy("%(points)s labels expected, one per point of the scale; found %(found)s"),
+    "gap_threshold": gettext_lazy("state exactly one of points, share_of_scale or score"),
+    "maturity_levels": gettext_lazy("maturity levels must be numbered 1, 2, 3, ... in order"),
+    "maturity_bands": gettext_lazy("the first band starts at 0 and each next one starts higher"),
+    "unknown_pillar": gettext_lazy("after_pillar names no pillar of this instrument: %(code)s"),
+    "level_count": gettext_lazy("%(place)s: %(expected)s expected, one per maturity level; found %(found)s"),
+    "enum": gettext_lazy("must be one of: %(expected)s"),
+    "float_type": gettext_lazy("must be a number"),
+    "float_parsing": gettext_lazy("must be a number"),
+    "greater_than": gettext_lazy("must be more than %(gt)s"),
+    "less_than": gettext_lazy("must be less than %(lt)s"),
 }
 
 

@@ -9,10 +9,14 @@ place in the file.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
+
+from roer.scoring.maturity import level_for
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -33,6 +37,24 @@ class Text(_Frozen):
         return self.en if language.startswith("en") else self.nl
 
 
+class Investment(StrEnum):
+    """The source article: digital leadership asks for investment in knowledge, staff and relations."""
+
+    KENNIS = "kennis"
+    MEDEWERKERS = "medewerkers"
+    RELATIES = "relaties"
+
+
+class Recommendation(_Frozen):
+    nl: NonEmpty
+    en: NonEmpty
+    investment: Investment
+
+    @property
+    def text(self) -> Text:
+        return Text(nl=self.nl, en=self.en)
+
+
 class Item(_Frozen):
     code: Code
     self_text: Text = Field(alias="self")
@@ -47,6 +69,9 @@ class Dimension(_Frozen):
     code: Code
     name: Text
     items: tuple[Item, ...] = Field(min_length=2, max_length=12)
+    # One description and one recommended next step per maturity level, level 1 first.
+    levels: tuple[Text, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
 
 
 class Pillar(_Frozen):
@@ -54,6 +79,59 @@ class Pillar(_Frozen):
     name: Text
     description: Text
     dimensions: tuple[Dimension, ...] = Field(min_length=1, max_length=10)
+    levels: tuple[Text, ...] = ()
+
+
+class MaturityBand(_Frozen):
+    level: int = Field(ge=1, le=10)
+    starts_at: float = Field(alias="from", ge=0, lt=100)
+    name: Text
+
+
+class GapThreshold(_Frozen):
+    """How far the self-view must differ from the others' view to count: state exactly one of these."""
+
+    points: float | None = Field(default=None, gt=0, le=10)
+    share_of_scale: float | None = Field(default=None, gt=0, le=1)
+    score: float | None = Field(default=None, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> GapThreshold:
+        if sum(value is not None for value in (self.points, self.share_of_scale, self.score)) != 1:
+            raise PydanticCustomError("gap_threshold", "state exactly one of points, share_of_scale or score", {})
+        return self
+
+
+class Development(_Frozen):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,29}$")]
+    name: Text
+    description: Text
+
+    @property
+    def knowledge_code(self) -> str:
+        return f"{self.code}__k"
+
+    @property
+    def impact_code(self) -> str:
+        return f"{self.code}__i"
+
+
+class Developments(_Frozen):
+    """The developments radar: how much the directors know of each development, and its expected impact."""
+
+    name: Text
+    description: Text
+    after_pillar: Code
+    knowledge_self: Text
+    knowledge_others: Text
+    knowledge_labels: tuple[Text, ...] = Field(min_length=3, max_length=11)
+    impact_question: Text
+    impact_labels: tuple[Text, ...] = Field(min_length=3, max_length=11)
+    quadrant_split: float = Field(default=50, gt=0, lt=100)
+    items: tuple[Development, ...] = Field(min_length=2, max_length=20)
+
+    def knowledge_question(self, perspective: Perspective) -> Text:
+        return self.knowledge_self if perspective == "self" else self.knowledge_others
 
 
 class Scale(_Frozen):
@@ -106,6 +184,39 @@ class InstrumentDefinition(_Frozen):
     pillars: tuple[Pillar, ...] = Field(min_length=1, max_length=10)
     reference_questions: tuple[ReferenceQuestion, ...] = Field(default=(), max_length=10)
     open_questions: tuple[OpenQuestion, ...] = Field(default=(), max_length=10)
+    gap_threshold: GapThreshold = GapThreshold(points=0.5)
+    maturity: tuple[MaturityBand, ...] = ()
+    developments: Developments | None = None
+
+    @model_validator(mode="after")
+    def _levels_match_the_bands(self) -> InstrumentDefinition:
+        bands = len(self.maturity)
+        if [band.level for band in self.maturity] != list(range(1, bands + 1)):
+            raise PydanticCustomError("maturity_levels", "maturity levels must be numbered 1, 2, 3, ... in order", {})
+        starts = [band.starts_at for band in self.maturity]
+        if starts and (starts[0] != 0 or any(low >= high for low, high in pairwise(starts))):
+            raise PydanticCustomError("maturity_bands", "the first band starts at 0 and each next one higher", {})
+        for pillar in self.pillars:
+            self._check_count(f"pillar {pillar.code}: levels", len(pillar.levels), bands)
+            for dimension in pillar.dimensions:
+                self._check_count(f"dimension {dimension.code}: levels", len(dimension.levels), bands)
+                self._check_count(f"dimension {dimension.code}: recommendations", len(dimension.recommendations), bands)
+        if self.developments and self.developments.after_pillar not in {pillar.code for pillar in self.pillars}:
+            raise PydanticCustomError(
+                "unknown_pillar",
+                "developments.after_pillar names no pillar: {code}",
+                {"code": self.developments.after_pillar},
+            )
+        return self
+
+    @staticmethod
+    def _check_count(place: str, found: int, expected: int) -> None:
+        if found != expected:
+            raise PydanticCustomError(
+                "level_count",
+                "{place}: {expected} expected (one per maturity level), found {found}",
+                {"place": place, "expected": expected, "found": found},
+            )
 
     @model_validator(mode="after")
     def _codes_are_unique(self) -> InstrumentDefinition:
@@ -128,6 +239,8 @@ class InstrumentDefinition(_Frozen):
                 yield from (item.code for item in dimension.items)
         yield from (question.code for question in self.reference_questions)
         yield from (question.code for question in self.open_questions)
+        if self.developments:
+            yield from (development.code for development in self.developments.items)
 
     # --- Convenience views used by forms, scoring and results --------------------------------------
 
@@ -144,4 +257,25 @@ class InstrumentDefinition(_Frozen):
         """Codes that take an answer on the agreement scale: items and reference questions."""
         codes = {item.code for item in self.items()}
         codes.update(question.code for question in self.reference_questions)
+        if self.developments:
+            for development in self.developments.items:
+                codes.update((development.knowledge_code, development.impact_code))
         return frozenset(codes)
+
+    def reverse_codes(self) -> frozenset[str]:
+        return frozenset(item.code for item in self.items() if item.reverse)
+
+    def pillar(self, code: str) -> Pillar:
+        return next(pillar for pillar in self.pillars if pillar.code == code)
+
+    def dimension(self, code: str) -> Dimension:
+        return next(dimension for _pillar, dimension in self.dimensions() if dimension.code == code)
+
+    def item(self, code: str) -> Item:
+        return next(item for item in self.items() if item.code == code)
+
+    def band_for(self, score: float) -> MaturityBand | None:
+        """The maturity band a 0-100 score falls in (None when the instrument defines no levels)."""
+        if not self.maturity:
+            return None
+        return self.maturity[level_for(score, [band.starts_at for band in self.maturity]) - 1]

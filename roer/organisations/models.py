@@ -31,6 +31,14 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20_000_000)],
         help_text=_("Required for a municipality: it sets the CBS size class used for comparisons."),
     )
+    benchmark_opt_in = models.BooleanField(
+        _("takes part in the benchmark"),
+        default=False,
+        help_text=_(
+            "Its scores join the anonymous comparison with other organisations, and it sees how it compares. "
+            "No other organisation ever sees its name or figures."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -7,4 +7,5 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("organisations/<uuid:organisation_code>/", views.organisation_detail, name="detail"),
+    path("organisations/<uuid:organisation_code>/benchmark/", views.organisation_benchmark, name="benchmark"),
 ]

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.organisations.access import get_organisation_for_user, organisations_for_user
 from roer.organisations.models import Membership, Role
+from roer.organisations.services import organisation_benchmark_set
 from roer.scans.selectors import scans_with_counts
 
 
@@ -32,3 +36,16 @@ def organisation_detail(request: AuthenticatedHttpRequest, organisation_code: uu
         "organisations/organisation_detail.html",
         {"organisation": organisation, "scans": scans, "can_manage": access.can_manage, "role": access.role},
     )
+
+
+@login_required
+@require_POST
+def organisation_benchmark(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, organisation_code, manage=True).organisation
+    taking_part = request.POST.get("taking_part") == "yes"
+    organisation_benchmark_set(organisation=organisation, taking_part=taking_part)
+    if taking_part:
+        messages.success(request, _("%(name)s now takes part in the benchmark.") % {"name": organisation.name})
+    else:
+        messages.success(request, _("%(name)s no longer takes part in the benchmark.") % {"name": organisation.name})
+    return redirect("organisations:detail", organisation.code)

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from roer.instruments.schema import Scale
-from roer.responses.questionnaire import DONT_KNOW, Page
+from roer.instruments.schema import Developments, Scale, Text
+from roer.responses.questionnaire import DONT_KNOW, Page, Question
 
 MAX_OPEN_ANSWER = 5000
 
@@ -15,23 +15,26 @@ MAX_OPEN_ANSWER = 5000
 class PageForm(forms.Form):
     """The questions of one page. Every question may be skipped; an invalid value only loses itself."""
 
-    def __init__(self, *args: Any, page: Page, scale: Scale, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, page: Page, scale: Scale, developments: Developments | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.page = page
-        language = get_language() or "nl"
-        choices = [(str(point), label.get(language)) for point, label in enumerate(scale.labels, start=1)]
-        choices.append((DONT_KNOW, scale.dont_know.get(language)))
+        self.language = get_language() or "nl"
+        self.dont_know = scale.dont_know
         for question in page.scaled:
-            self.fields[question.code] = forms.ChoiceField(
-                label=question.text.get(language),
-                choices=choices,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the answers shown.")},
-            )
+            self.fields[question.code] = self._choice_field(question, scale.labels)
+        if developments is not None:
+            for development in page.developments:
+                self.fields[development.knowledge.code] = self._choice_field(
+                    development.knowledge, developments.knowledge_labels
+                )
+                self.fields[development.impact.code] = self._choice_field(
+                    development.impact, developments.impact_labels
+                )
         for question in page.open:
             self.fields[question.code] = forms.CharField(
-                label=question.text.get(language),
+                label=question.text.get(self.language),
                 required=False,
                 max_length=MAX_OPEN_ANSWER,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -40,10 +43,21 @@ class PageForm(forms.Form):
                 },
             )
 
+    def _choice_field(self, question: Question, labels: tuple[Text, ...]) -> forms.ChoiceField:
+        choices = [(str(point), label.get(self.language)) for point, label in enumerate(labels, start=1)]
+        choices.append((DONT_KNOW, self.dont_know.get(self.language)))
+        return forms.ChoiceField(
+            label=question.text.get(self.language),
+            choices=choices,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Choose one of the answers shown.")},
+        )
+
     @staticmethod
     def initial_from(page: Page, answers: dict[str, int | None], open_answers: dict[str, str]) -> dict[str, str]:
         initial: dict[str, str] = {}
-        for question in page.scaled:
+        for question in page.scaled_questions():
             if question.code in answers:
                 value = answers[question.code]
                 initial[question.code] = DONT_KNOW if value is None else str(value)
@@ -60,7 +74,7 @@ class PageForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         answers: dict[str, int | None] = {}
         blank: set[str] = set()
-        for question in self.page.scaled:
+        for question in self.page.scaled_questions():
             if question.code not in cleaned:
                 continue
             value = cleaned[question.code]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,12 +18,30 @@ class Question:
 
 
 @dataclass(frozen=True)
+class DevelopmentQuestion:
+    """One development, asked twice: how much the directors know of it, and its expected impact."""
+
+    name: Text
+    description: Text
+    knowledge: Question
+    impact: Question
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     title: Text | None
     description: Text | None
     scaled: tuple[Question, ...]
     open: tuple[Question, ...]
+    developments: tuple[DevelopmentQuestion, ...] = ()
+
+    def scaled_questions(self) -> tuple[Question, ...]:
+        """Every question answered on a scale: items, reference questions and both halves of a development."""
+        pairs = tuple(
+            question for development in self.developments for question in (development.knowledge, development.impact)
+        )
+        return self.scaled + pairs
 
     def title_in(self, language: str) -> str:
         if self.title is None:
@@ -31,21 +49,34 @@ class Page:
         return self.title.get(language)
 
 
-def pages_for(definition: InstrumentDefinition, perspective: Perspective) -> tuple[Page, ...]:
-    pages = [
-        Page(
-            number=number,
-            title=pillar.name,
-            description=pillar.description,
-            scaled=tuple(
-                Question(item.code, item.text(perspective))
-                for dimension in pillar.dimensions
-                for item in dimension.items
-            ),
-            open=(),
+def _developments_page(definition: InstrumentDefinition, perspective: Perspective) -> Page | None:
+    developments = definition.developments
+    if developments is None:
+        return None
+    questions = tuple(
+        DevelopmentQuestion(
+            name=development.name,
+            description=development.description,
+            knowledge=Question(development.knowledge_code, developments.knowledge_question(perspective)),
+            impact=Question(development.impact_code, developments.impact_question),
         )
-        for number, pillar in enumerate(definition.pillars, start=1)
-    ]
+        for development in developments.items
+    )
+    return Page(0, developments.name, developments.description, (), (), questions)
+
+
+def pages_for(definition: InstrumentDefinition, perspective: Perspective) -> tuple[Page, ...]:
+    """One page per pillar, the developments radar after the pillar the instrument names, then a closing
+    page with the reference questions (directors only) and the open questions."""
+    pages: list[Page] = []
+    developments = _developments_page(definition, perspective)
+    for pillar in definition.pillars:
+        scaled = tuple(
+            Question(item.code, item.text(perspective)) for dimension in pillar.dimensions for item in dimension.items
+        )
+        pages.append(Page(len(pages) + 1, pillar.name, pillar.description, scaled, ()))
+        if developments is not None and definition.developments and definition.developments.after_pillar == pillar.code:
+            pages.append(replace(developments, number=len(pages) + 1))
     closing_scaled = (
         tuple(Question(question.code, question.text) for question in definition.reference_questions)
         if perspective == "self"

@@ -64,7 +64,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     draft = draft_for(invitation)
 
     if request.method == "POST":
-        form = PageForm(request.POST, page=current, scale=definition.scale)
+        form = PageForm(request.POST, page=current, scale=definition.scale, developments=definition.developments)
         valid = form.is_valid()
         answers, cleared, open_answers = form.valid_answers()
         action = request.POST.get("action", "next")
@@ -86,6 +86,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             initial=PageForm.initial_from(current, draft.answers, draft.open_answers),
             page=current,
             scale=definition.scale,
+            developments=definition.developments,
         )
 
     return render(
@@ -102,5 +103,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             "page_count": len(pages),
             "is_last": number == len(pages),
             "token": token,
+            "page_scaled_codes": {question.code for question in current.scaled},
+            "page_open_codes": {question.code for question in current.open},
         },
     )

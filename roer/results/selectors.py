@@ -1,18 +1,20 @@
-"""Reads that turn a scan's stored scores into the pure scoring module's input, and its output back into
-what the results page shows. Aggregation happens in SQL (count, sum and sum of squares per group and
-dimension), so the number of queries does not grow with the number of respondents."""
+"""Reads for the results page. A closed scan's figures are computed once (see figures.py), so the number
+of queries does not grow with the number of respondents."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count
 
-from roer.instruments.schema import InstrumentDefinition, ReferenceQuestion
-from roer.responses.models import Answer, DimensionScore, Response
+from roer.instruments.schema import InstrumentDefinition
+from roer.responses.models import Response
+from roer.results.benchmarks import Benchmark, benchmark_for, group_shapes
+from roer.results.figures import figures_for
+from roer.results.insight import Insight, ReferenceFigure, insight
+from roer.results.progress import Progress, progress_for
 from roer.scans.models import Invitation, RespondentGroup, Scan
-from roer.scoring import GroupInput, ScanScores, Summary, score_scan, share_agreeing
+from roer.scoring import ScanScores
 
 
 @dataclass(frozen=True)
@@ -27,21 +29,22 @@ class GroupRate:
 
 
 @dataclass(frozen=True)
-class ReferenceResult:
-    question: ReferenceQuestion
-    answered: int
-    percentage: float | None  # None when hidden or nobody answered
-    shown: bool
-
-
-@dataclass(frozen=True)
 class ScanResults:
     scan: Scan
     definition: InstrumentDefinition
     groups: tuple[RespondentGroup, ...]
     rates: tuple[GroupRate, ...]
-    scores: ScanScores
-    references: tuple[ReferenceResult, ...]
+    insight: Insight
+    benchmark: Benchmark
+    progress: Progress
+
+    @property
+    def scores(self) -> ScanScores:
+        return self.insight.scores
+
+    @property
+    def references(self) -> tuple[ReferenceFigure, ...]:
+        return self.insight.references
 
     @property
     def total_invited(self) -> int:
@@ -62,59 +65,32 @@ def response_rates(scan: Scan, groups: list[RespondentGroup]) -> tuple[GroupRate
     return tuple(GroupRate(group, invited.get(group.pk, 0), responded.get(group.pk, 0)) for group in groups)
 
 
-def _dimension_summaries(scan: Scan) -> dict[int, dict[str, Summary]]:
-    rows = (
-        DimensionScore.objects.filter(scan=scan)
-        .values("group_id", "dimension")
-        .annotate(n=Count("id"), total=Sum("score"), squares=Sum(F("score") * F("score")))
-    )
-    summaries: dict[int, dict[str, Summary]] = defaultdict(dict)
-    for row in rows:
-        summaries[row["group_id"]][row["dimension"]] = Summary(row["n"], row["total"] or 0.0, row["squares"] or 0.0)
-    return summaries
-
-
-def _references(
-    scan: Scan, definition: InstrumentDefinition, self_group: RespondentGroup | None
-) -> tuple[ReferenceResult, ...]:
-    if self_group is None or not definition.reference_questions:
-        return ()
-    codes = [question.code for question in definition.reference_questions]
-    values: dict[str, list[int | None]] = defaultdict(list)
-    for code, value in Answer.objects.filter(
-        response__scan=scan, response__group=self_group, code__in=codes
-    ).values_list("code", "value"):
-        values[code].append(value)
-    results = []
-    for question in definition.reference_questions:
-        answered, percentage = share_agreeing(values[question.code], definition.scale.points)
-        shown = answered >= self_group.threshold
-        results.append(ReferenceResult(question, answered, percentage if shown else None, shown))
-    return tuple(results)
+def published_others_view(result: Insight) -> dict[str, float]:
+    others = result.scores.others_view
+    if others is None:
+        return {}
+    values = {code: cell.score for code, cell in others.dimensions.items() if cell.score is not None}
+    values.update({code: score for code, score in others.pillars.items() if score is not None})
+    return values
 
 
 def scan_results(scan: Scan) -> ScanResults:
+    """Everything the results page shows of a closed scan."""
     version = scan.instrument_version
+    definition = version.parsed
     groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
-    rates = response_rates(scan, groups)
-    summaries = _dimension_summaries(scan)
-    responded = {rate.group.pk: rate.responded for rate in rates}
-    inputs = [
-        GroupInput(
-            code=group.kind,
-            is_self=group.is_self,
-            threshold=group.threshold,
-            responses=responded[group.pk],
-            dimensions=summaries.get(group.pk, {}),
-        )
-        for group in groups
-    ]
-    self_group = next((group for group in groups if group.is_self), None)
+    figures = figures_for(scan)
+    shapes = group_shapes(scan, figures.responses)
+    outcome = insight(definition, version.spec, shapes, figures)
+    own = published_others_view(outcome)
+    pillar_codes = [pillar.code for pillar in definition.pillars]
+    codes = [code for pillar in definition.pillars for code in (pillar.code, *(d.code for d in pillar.dimensions))]
     return ScanResults(
         scan=scan,
-        definition=version.parsed,
+        definition=definition,
         groups=tuple(groups),
-        rates=rates,
-        scores=score_scan(version.spec, inputs),
-        references=_references(scan, version.parsed, self_group),
+        rates=response_rates(scan, groups),
+        insight=outcome,
+        benchmark=benchmark_for(scan, dict(own), codes),
+        progress=progress_for(scan, own, pillar_codes, codes),
     )

@@ -91,6 +91,9 @@ class GroupKind(models.TextChoices):
         return settings.ROER_MIN_THRESHOLD if self is GroupKind.DIRECTIE else settings.ROER_DEFAULT_THRESHOLD
 
 
+_GROUP_ORDER = {kind: position for position, kind in enumerate(GroupKind.values)}
+
+
 class RespondentGroup(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="groups", verbose_name=_("scan"))
     kind = models.CharField(_("group"), max_length=30, choices=GroupKind.choices)
@@ -125,7 +128,7 @@ class RespondentGroup(models.Model):
 
     @property
     def sort_key(self) -> int:
-        return list(GroupKind.values).index(self.kind)
+        return _GROUP_ORDER[self.kind]
 
 
 class Invitation(models.Model):

@@ -77,12 +77,21 @@ def scan_update(
     return scan
 
 
-@transaction.atomic
 def scan_close(*, scan: Scan) -> Scan:
-    scan = Scan.objects.select_for_update().get(pk=scan.pk)
-    if scan.closed_at is None:
+    """Close the scan, then compute its figures and refresh the benchmarks it takes part in, so that no
+    reader waits for them. A closed scan receives no more answers, so the figures never go stale."""
+    from roer.results.benchmarks import refresh_benchmarks
+    from roer.results.figures import figures_for
+
+    with transaction.atomic():
+        scan = Scan.objects.select_for_update().get(pk=scan.pk)
+        if scan.closed_at is not None:
+            return scan
         scan.closed_at = timezone.now()
         scan.save(update_fields=["closed_at"])
+    figures_for(scan)
+    if scan.organisation.benchmark_opt_in:
+        refresh_benchmarks(scan.instrument_version)
     return scan
 
 

@@ -1,14 +1,17 @@
-"""Group scores with anonymity protection.
+"""Group figures with anonymity protection.
 
 A figure is only shown for at least `threshold` respondents. Because "all others" is the sum of the
 other groups, showing it beside all but one of them would let a reader compute the hidden group by
 subtraction; complementary suppression hides the smallest shown group as well until whatever is hidden
 together is itself at least as large as the threshold (or hidden groups are empty).
+
+The same protection applies to every kind of figure: dimensions, items and developments. `protect`
+does it for any set of keys; `score_scan` adds pillars on top for dimensions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -75,6 +78,16 @@ class ScanScores:
         return self.group(ALL_OTHERS)
 
 
+@dataclass(frozen=True)
+class GroupShape:
+    """Who a group is, without any figures: enough to decide what may be shown."""
+
+    code: str
+    is_self: bool
+    threshold: int
+    responses: int
+
+
 def _cell(summary: Summary, *, threshold: int, responses: int) -> Cell:
     if responses < threshold or summary.n < threshold:
         return Cell(summary.n, None, None, Suppression.BELOW_THRESHOLD)
@@ -102,60 +115,80 @@ def _protect_total(cells: dict[str, Cell], thresholds: Mapping[str, int], total:
         hidden.append(smallest)
 
 
+def all_others_shape(groups: Sequence[GroupShape]) -> GroupShape | None:
+    others = [group for group in groups if not group.is_self]
+    if not others:
+        return None
+    return GroupShape(
+        code=ALL_OTHERS,
+        is_self=False,
+        threshold=max(group.threshold for group in others),
+        responses=sum(group.responses for group in others),
+    )
+
+
+def protect(
+    groups: Sequence[GroupShape], figures: Mapping[str, Mapping[str, Summary]], keys: Iterable[str]
+) -> dict[str, dict[str, Cell]]:
+    """Cells per group code (and ALL_OTHERS) per key, with every figure below its threshold hidden.
+
+    `figures` holds each group's Summary per key; "all others" pools the summaries of every group that
+    is not the self-view.
+    """
+    keys = list(keys)
+    cells = {
+        group.code: {
+            key: _cell(
+                figures.get(group.code, {}).get(key, Summary()), threshold=group.threshold, responses=group.responses
+            )
+            for key in keys
+        }
+        for group in groups
+    }
+    combined = all_others_shape(groups)
+    if combined is None:
+        return cells
+    others = [group for group in groups if not group.is_self]
+    thresholds = {group.code: group.threshold for group in others}
+    cells[ALL_OTHERS] = {}
+    for key in keys:
+        pooled = sum((figures.get(group.code, {}).get(key, Summary()) for group in others), Summary())
+        total = _cell(pooled, threshold=combined.threshold, responses=combined.responses)
+        cells[ALL_OTHERS][key] = total
+        column = {group.code: cells[group.code][key] for group in others}
+        _protect_total(column, thresholds, total)
+        for code, cell in column.items():
+            cells[code][key] = cell
+    return cells
+
+
 def _pillars(spec: InstrumentSpec, cells: Mapping[str, Cell]) -> dict[str, float | None]:
     """A pillar is the mean of its dimensions, and only shown when every one of them is shown."""
     pillars: dict[str, float | None] = {}
     for pillar in spec.pillars:
         scores = [cells[code].score for code in pillar.dimension_codes]
-        pillars[pillar.code] = None if any(score is None for score in scores) else sum(scores) / len(scores)  # type: ignore[arg-type]
+        known = [score for score in scores if score is not None]
+        pillars[pillar.code] = sum(known) / len(known) if len(known) == len(scores) else None
     return pillars
 
 
 def score_scan(spec: InstrumentSpec, groups: Sequence[GroupInput]) -> ScanScores:
     """Scores per group and for all others together, with every figure below its threshold hidden."""
+    shapes = [GroupShape(group.code, group.is_self, group.threshold, group.responses) for group in groups]
     dimension_codes = [dimension.code for dimension in spec.dimensions]
-    cells = {
-        group.code: {
-            code: _cell(group.dimensions.get(code, Summary()), threshold=group.threshold, responses=group.responses)
-            for code in dimension_codes
-        }
-        for group in groups
-    }
-    inputs = list(groups)
-    others = [group for group in groups if not group.is_self]
-    if others:
-        combined = GroupInput(
-            code=ALL_OTHERS,
-            is_self=False,
-            threshold=max(group.threshold for group in others),
-            responses=sum(group.responses for group in others),
-            dimensions={
-                code: sum((group.dimensions.get(code, Summary()) for group in others), Summary())
-                for code in dimension_codes
-            },
-        )
-        inputs.append(combined)
-        cells[ALL_OTHERS] = {
-            code: _cell(combined.dimensions[code], threshold=combined.threshold, responses=combined.responses)
-            for code in dimension_codes
-        }
-        thresholds = {group.code: group.threshold for group in others}
-        for code in dimension_codes:
-            column = {group.code: cells[group.code][code] for group in others}
-            _protect_total(column, thresholds, cells[ALL_OTHERS][code])
-            for group_code, cell in column.items():
-                cells[group_code][code] = cell
-
+    cells = protect(shapes, {group.code: group.dimensions for group in groups}, dimension_codes)
+    combined = all_others_shape(shapes)
+    ordered = [*shapes, combined] if combined is not None else shapes
     return ScanScores(
         groups=tuple(
             GroupScores(
-                code=group.code,
-                is_self=group.is_self,
-                threshold=group.threshold,
-                responses=group.responses,
-                dimensions=cells[group.code],
-                pillars=_pillars(spec, cells[group.code]),
+                code=shape.code,
+                is_self=shape.is_self,
+                threshold=shape.threshold,
+                responses=shape.responses,
+                dimensions=cells[shape.code],
+                pillars=_pillars(spec, cells[shape.code]),
             )
-            for group in inputs
+            for shape in ordered
         )
     )

@@ -63,10 +63,10 @@ def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(
     page.goto(f"{link_for(invitation)}1/")
     for _ in range(2):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        page.locator("fieldset.question").first.get_by_label("Eens", exact=True).check()
+        page.locator("fieldset.question").first.locator("input[type=radio]").nth(3).check()
         journey.check(page, f"questionnaire at 320 px, step {page.locator('.steps__text').inner_text()}")
         page.get_by_role("button", name="Volgende").click()
-    expect(page.locator(".steps__text")).to_have_text("Stap 3 van 4")
+    expect(page.locator(".steps__text")).to_have_text("Stap 3 van 5")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
 
@@ -114,3 +114,24 @@ def test_every_chart_has_a_text_alternative_and_a_table(page: Page, scan, bob):
         texts = [page.locator(f"#{name}").text_content().strip() for name in names]
         assert all(texts), texts
     expect(page.locator("table.scores")).to_be_visible()
+
+
+def test_the_full_results_page_of_the_demo_is_accessible(page: Page, journey, db):
+    from django.core.management import call_command
+
+    from roer.scans.models import Scan
+
+    call_command("seed_demo", verbosity=0)
+    scan = Scan.objects.get(organisation__name="Gemeente Dijkstad", title="Digitaal leiderschap 2026")
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill("beheerder@dijkstad.example")
+    page.get_by_label("Wachtwoord").fill("roer-demo-2026")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"/scans/{scan.code}/results/")
+    expect(page.locator("#benchmark")).to_be_visible()
+    expect(page.locator("#progress table").first).to_be_visible()
+    expect(page.locator("#developments svg").first).to_be_visible()
+    journey.check(page, "demo results, every section")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
+    journey.check(page, "demo results in English")

@@ -82,21 +82,21 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     # --- A director answers with the keyboard only, leaves halfway, and comes back ----------------
     respondent = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
     respondent.goto(links["d1@alfa.example"])
-    expect(respondent.locator(".steps__text")).to_have_text("Stap 1 van 4")
+    expect(respondent.locator(".steps__text")).to_have_text("Stap 1 van 5")
     journey.check(respondent, "questionnaire page 1")
     answer_page_with_keyboard(respondent, presses=2)  # the third option: "Neutraal" (3)
     respondent.keyboard.press("Enter")
-    expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 4")
+    expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 5")
     respondent.context.close()  # the browser is closed halfway
 
     back = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
     back.goto(links["d1@alfa.example"])
-    expect(back.locator(".steps__text")).to_have_text("Stap 2 van 4")
-    journey.check(back, "questionnaire resumed on page 2")
-    for step in (2, 3):
+    expect(back.locator(".steps__text")).to_have_text("Stap 2 van 5")
+    journey.check(back, "questionnaire resumed on the developments page")
+    for step in (2, 3, 4):
         answer_page_with_keyboard(back, presses=2)
         back.keyboard.press("Enter")
-        expect(back.locator(".steps__text")).to_have_text(f"Stap {step + 1} van 4")
+        expect(back.locator(".steps__text")).to_have_text(f"Stap {step + 1} van 5")
     journey.check(back, "questionnaire last page")
     answer_page_with_keyboard(back, presses=2)
     expect(back.locator(":focus")).to_have_text("Mijn antwoorden versturen")

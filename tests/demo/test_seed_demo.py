@@ -1,7 +1,10 @@
+"""`make demo` data: three municipalities with real figures, a benchmark pool, progress, and no duplicates."""
+
 import pytest
 from django.core.management import call_command
 
 from roer.accounts.models import User
+from roer.demo.seed import SHOWCASES
 from roer.organisations.models import Organisation
 from roer.responses.models import Response
 from roer.results.selectors import scan_results
@@ -10,39 +13,38 @@ from roer.scans.models import Scan
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_creates_three_municipalities_with_a_closed_scan_and_real_figures(capsys):
+def counts():
+    return (User.objects.count(), Organisation.objects.count(), Scan.objects.count(), Response.objects.count())
+
+
+def test_the_demo_has_real_figures_benchmarks_and_progress_and_running_it_twice_changes_nothing(capsys, client):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "roer-demo-2026" in out
     assert "beheerder@dijkstad.example" in out
     assert "/a/" in out
-    organisations = Organisation.objects.order_by("inhabitants")
-    assert [o.size_class.number for o in organisations] == [2, 4, 7]
-    for organisation in organisations:
+
+    showcases = Organisation.objects.filter(name__in=[s.name for s in SHOWCASES]).order_by("inhabitants")
+    assert [o.size_class.number for o in showcases] == [2, 4, 7]
+    for organisation in showcases:
         closed = [scan for scan in organisation.scans.all() if scan.is_closed]
-        assert len(closed) == 1
-        results = scan_results(closed[0])
-        assert results.scores.others_view.pillars["verdiepen"] is not None
-    dijkstad = scan_results(
-        Scan.objects.get(organisation__name="Gemeente Dijkstad", closed_at__isnull=True, title__endswith="2026")
-    )
-    # the directors see themselves more favourably on "Verdiepen & omarmen" than the others do
+        assert closed
+        assert scan_results(closed[-1]).scores.others_view.pillars["verdiepen"] is not None
+
+    dijkstad = scan_results(Scan.objects.get(organisation__name="Gemeente Dijkstad", title="Digitaal leiderschap 2026"))
+    # the directors see themselves more favourably on "Verdiepen & omarmen" than the others do: a blind spot
     assert dijkstad.scores.self_view.pillars["verdiepen"] > dijkstad.scores.others_view.pillars["verdiepen"] + 5
+    assert any(gap.kind == "blind_spot" for gap in dijkstad.insight.gaps)
+    # a benchmark against enough peers, and the progress since the 2025 scan
+    assert dijkstad.benchmark.taking_part
+    assert all(comparison.shown for comparison in dijkstad.benchmark.comparisons)
+    assert dijkstad.progress.previous.title == "Digitaal leiderschap 2025"
+    assert any(row.change.is_clear for row in dijkstad.progress.rows)
+    assert dijkstad.insight.developments["all_others"]
 
-
-def test_running_the_demo_twice_duplicates_nothing():
+    before = counts()
     call_command("seed_demo")
-    counts = (User.objects.count(), Organisation.objects.count(), Scan.objects.count(), Response.objects.count())
-    call_command("seed_demo")
-    assert (
-        User.objects.count(),
-        Organisation.objects.count(),
-        Scan.objects.count(),
-        Response.objects.count(),
-    ) == counts
+    assert counts() == before
 
-
-def test_demo_users_can_log_in(client):
-    call_command("seed_demo")
     response = client.post("/login/", {"username": "Beheerder@Dijkstad.example", "password": "roer-demo-2026"})
     assert response.status_code == 302

@@ -1,6 +1,6 @@
 import pytest
 
-from roer.lib.radar import CENTRE_X, CENTRE_Y, RADIUS, radar
+from roer.lib.charts.radar import CENTRE_X, CENTRE_Y, RADIUS, radar
 
 
 def test_values_are_placed_on_their_axis_at_their_distance_from_the_centre():

@@ -14,6 +14,7 @@ MANAGE_PAGES = [
     "/scans/{scan}/close/",
 ]
 MANAGE_ACTIONS = [
+    "/organisations/{org}/benchmark/",
     "/scans/{scan}/send/invitations/",
     "/scans/{scan}/send/reminders/",
     "/scans/{scan}/close/",

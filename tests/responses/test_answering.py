@@ -39,7 +39,7 @@ def test_a_link_opens_the_first_page_with_the_self_wording_for_a_director(client
     assert response.redirect_chain[-1][0] == f"{path}1/"
     assert "Ik weet welke digitale ontwikkelingen" in page
     assert "Onze directie" not in page
-    assert "Stap 1 van 4" in page
+    assert "Stap 1 van 5" in page
 
 
 def test_others_see_the_others_wording_and_no_reference_questions(client, staff_member, definition):
@@ -132,7 +132,8 @@ def test_submission_stores_answers_scores_and_open_answers_without_a_link_to_the
     response = Response.objects.get()
     assert response.group == director.group
     assert response.submitted_on == timezone.localdate()
-    assert Answer.objects.filter(response=response).count() == len(list(definition.items())) + 2
+    # every item, both reference questions and both halves of every development
+    assert Answer.objects.filter(response=response).count() == len(definition.scaled_codes())
     assert DimensionScore.objects.filter(response=response).count() == 10
     assert set(DimensionScore.objects.values_list("score", flat=True)) == {75.0}
     assert OpenAnswer.objects.filter(response=response).count() == 3
@@ -246,3 +247,22 @@ def test_an_english_invitation_opens_the_questionnaire_in_english(client, direct
 def test_the_browser_language_does_not_override_dutch(client, director):
     page = client.get(f"{link_for(director)}1/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="nl">' in page
+
+
+def test_the_developments_page_stores_knowledge_and_impact(client, staff_member, definition):
+    from roer.responses.models import Answer
+
+    path = link_for(staff_member)
+    pages = pages_for(definition, "others")
+    developments = next(page for page in pages if page.developments)
+    assert developments.number == 2
+    first = developments.developments[0]
+    data = {first.knowledge.code: "2", first.impact.code: "dk", "action": "next"}
+    client.post(f"{path}{developments.number}/", data)
+    draft = ResponseDraft.objects.get(invitation=staff_member)
+    assert draft.answers == {first.knowledge.code: 2, first.impact.code: None}
+    page = client.get(f"{path}{developments.number}/").content.decode()
+    assert page.count('class="development"') == len(definition.developments.items)
+    answer_all(client, path, definition, "others", constant(3))
+    assert Answer.objects.filter(code=first.knowledge.code, value=3).exists()
+    assert Answer.objects.filter(code=first.impact.code, value=3).exists()

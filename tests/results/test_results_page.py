@@ -50,7 +50,7 @@ def test_the_reference_questions_show_the_directors_share_beside_90_and_70(bob_c
     response = bob_client.get(f"/scans/{scan.code}/results/")
     references = response.context["results"].references
     assert [(ref.answered, ref.percentage) for ref in references] == [(3, 0.0), (3, 0.0)]
-    assert [ref.question.reference_percentage for ref in references] == [90, 70]
+    assert [ref.reference_percentage for ref in references] == [90, 70]
 
 
 def test_the_reference_share_is_hidden_below_the_directors_threshold(bob_client, scan):
@@ -100,3 +100,31 @@ def test_the_results_page_uses_the_same_number_of_queries_for_5_or_50_respondent
         bob_client.get(url)
     assert len(few) == len(many)
     assert len(many) <= 12
+
+
+def test_scale_quality_is_shown_to_scan_managers_only(alice_client, bob_client, scan):
+    answer(scan, GroupKind.MEDEWERKERS, 3, 5)
+    close(scan)
+    url = f"/scans/{scan.code}/results/"
+    assert 'id="quality"' in alice_client.get(url).content.decode()
+    assert 'id="quality"' not in bob_client.get(url).content.decode()
+
+
+def test_every_section_of_the_results_page_is_there(bob_client, scan):
+    answer(scan, GroupKind.DIRECTIE, 5, 3)
+    answer(scan, GroupKind.MEDEWERKERS, 2, 6)
+    close(scan)
+    page = bob_client.get(f"/scans/{scan.code}/results/").content.decode()
+    for section in (
+        "summary",
+        "self-versus-others",
+        "strengths",
+        "levels",
+        "benchmark",
+        "progress",
+        "scores",
+        "reference",
+    ):
+        assert f'id="{section}"' in page, section
+    # directors 100 against others 25 on every dimension: a blind spot of 75 points each
+    assert page.count("<strong>Blinde vlek</strong>") == 10

@@ -22,3 +22,29 @@ def localised(text: object) -> str:
     if get is None:
         return ""
     return str(get(get_language() or "nl"))
+
+
+@register.filter
+def signed(value: object) -> str:
+    """A difference as a whole number with its sign: +6, −3 (a real minus sign), 0."""
+    if value is None:
+        return ""
+    rounded = str(floatformat(value, 0))
+    if rounded in {"0", "-0"}:
+        return "0"
+    return rounded.replace("-", "\u2212") if rounded.startswith("-") else f"+{rounded}"
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """mapping|get:key, for dictionaries keyed by codes."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def decimals(value: object, places: int = 2) -> str:
+    if value is None:
+        return ""
+    return str(floatformat(value, places))

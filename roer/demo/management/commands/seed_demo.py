@@ -15,10 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = seed_demo(base_url=options["base_url"].rstrip("/"))
         if report.created_organisations:
-            self.stdout.write(
-                self.style.SUCCESS("Created demo data for " + ", ".join(report.created_organisations) + ".")
-            )
-        else:
+            created = ", ".join(report.created_organisations)
+            self.stdout.write(self.style.SUCCESS(f"Created demo data for {created}."))
+        if report.pool_size:
+            self.stdout.write(self.style.SUCCESS(f"Created a benchmark pool of {report.pool_size} organisations."))
+        if not report.created_organisations and not report.pool_size:
             self.stdout.write("Demo data already present; nothing duplicated.")
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo log-ins (password for all: {DEMO_PASSWORD})"))

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             except InstrumentFileError as error:
                 raise CommandError(error.describe()) from None
             version = result.version
+            if options["verbosity"] < 1:
+                return
             if result.created:
                 self.stdout.write(
                     self.style.SUCCESS(

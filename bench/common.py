@@ -1,0 +1,117 @@
+"""Shared set-up for the benchmarks: a throw-away SQLite database (or DATABASE_URL), the default
+instrument, and fast bulk generation of synthetic responses scored by the real scoring function."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="roer-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roer.settings")
+os.environ.setdefault("ROER_VAR_DIR", str(_TMP))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from roer.demo.synthetic import Profile, synthetic_answers  # noqa: E402
+from roer.instruments.models import InstrumentVersion  # noqa: E402
+from roer.organisations.models import Organisation  # noqa: E402
+from roer.scans.models import GroupKind, RespondentGroup, Scan  # noqa: E402
+from roer.scoring import respondent_dimension_scores  # noqa: E402
+
+SHARES = {
+    GroupKind.DIRECTIE: 0.02,
+    GroupKind.MANAGEMENT: 0.1,
+    GroupKind.INFORMATIEVOORZIENING: 0.08,
+    GroupKind.MEDEWERKERS: 0.8,
+}
+
+
+def prepare_database() -> InstrumentVersion:
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_instrument", verbosity=0)
+    return InstrumentVersion.objects.get()
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        durations.append((time.perf_counter() - started) * 1000)
+    return durations
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+@transaction.atomic
+def closed_scan(
+    organisation: Organisation,
+    version: InstrumentVersion,
+    respondents: int,
+    rng: random.Random,
+    *,
+    with_answers: bool = True,
+) -> Scan:
+    """A closed scan with `respondents` synthetic responses, written with executemany for speed."""
+    today = timezone.localdate()
+    scan = Scan.objects.create(
+        organisation=organisation,
+        instrument_version=version,
+        title="Bench",
+        opens_on=today - datetime.timedelta(days=40),
+        closes_on=today - datetime.timedelta(days=10),
+    )
+    definition = version.parsed
+    spec = version.spec
+    known = definition.scaled_codes()
+    base = rng.uniform(2.6, 3.8)
+    profile = Profile(
+        {c: base + rng.gauss(0, 0.2) for c in ("verdiepen", "mensen", "adoptie")},
+        dict.fromkeys(("verdiepen", "mensen", "adoptie"), 0.4),
+    )
+    responses, answers, scores = [], [], []
+    submitted = scan.opens_on.isoformat()
+    for kind, share in SHARES.items():
+        group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
+        for _ in range(max(3, round(respondents * share))):
+            response_id = uuid.uuid4().hex
+            given = synthetic_answers(rng, definition, profile, kind)
+            responses.append((response_id, scan.pk, group.pk, version.pk, submitted))
+            if with_answers:
+                answers.extend((response_id, code, value) for code, value in given.items() if code in known)
+            scores.extend(
+                (response_id, scan.pk, group.pk, code, score)
+                for code, score in respondent_dimension_scores(spec, given).items()
+                if score is not None
+            )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO responses_response (id, scan_id, group_id, instrument_version_id, submitted_on) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            responses,
+        )
+        if answers:
+            cursor.executemany("INSERT INTO responses_answer (response_id, code, value) VALUES (%s, %s, %s)", answers)
+        cursor.executemany(
+            "INSERT INTO responses_dimensionscore (response_id, scan_id, group_id, dimension, score) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            scores,
+        )
+    return scan

@@ -1,0 +1,31 @@
+"""`make bench`: every benchmark, each in its own process with its own throw-away database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+BENCHMARKS = [
+    ("Results page (issue: insight)", "bench.results_page"),
+    ("Benchmark figures (issue: insight)", "bench.benchmarks"),
+]
+
+
+def main() -> int:
+    failed = 0
+    for title, module in BENCHMARKS:
+        print(f"\n== {title} ==", flush=True)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", module], check=False, capture_output=True, text=True)  # noqa: S603
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        print("\n".join(lines))
+        if result.returncode:
+            failed += 1
+            print(result.stderr[-3000:], file=sys.stderr)
+        print(f"({time.perf_counter() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Sufficient statistics of a closed scan, computed from the answers once and stored as `ScanFigures`.
+
+Everything a results page, a report or a benchmark needs is in here, per respondent group (by kind):
+counts and sums per dimension, per pillar (respondent-level, for confidence intervals), per scaled
+question (raw answers, keyed later), and the scale quality of each dimension. Nothing in it identifies a
+respondent; thresholds are applied when the figures are read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+
+from roer.instruments.schema import InstrumentDefinition
+from roer.responses.models import Answer, DimensionScore, Response
+from roer.results.models import ScanFigures
+from roer.scans.models import GroupKind, Scan
+from roer.scoring import Summary
+from roer.scoring.reliability import ScaleQuality, scale_quality
+
+# Cronbach's alpha is unstable on small samples; below this many complete answers it is not shown.
+MIN_RESPONDENTS_FOR_QUALITY = 20
+
+
+@dataclass(frozen=True)
+class ItemFigure:
+    raw: Summary  # of the answers as given, 1..points, "don't know" left out
+    agreeing: int  # answers above the middle of the scale
+
+
+@dataclass(frozen=True)
+class Figures:
+    responses: dict[str, int]
+    dimensions: dict[str, dict[str, Summary]]
+    pillars: dict[str, dict[str, Summary]]
+    items: dict[str, dict[str, ItemFigure]]
+    quality: dict[str, ScaleQuality]
+
+
+def _summary(values: list[float]) -> Summary:
+    return Summary(int(values[0]), float(values[1]), float(values[2]))
+
+
+def _encode(summary: Summary) -> list[float]:
+    return [summary.n, summary.total, summary.total_squares]
+
+
+def parse_figures(data: dict) -> Figures:
+    return Figures(
+        responses={kind: int(n) for kind, n in data["responses"].items()},
+        dimensions={
+            kind: {code: _summary(v) for code, v in cells.items()} for kind, cells in data["dimensions"].items()
+        },
+        pillars={kind: {code: _summary(v) for code, v in cells.items()} for kind, cells in data["pillars"].items()},
+        items={
+            kind: {code: ItemFigure(_summary(v), int(v[3])) for code, v in cells.items()}
+            for kind, cells in data["items"].items()
+        },
+        quality={
+            code: ScaleQuality(q["respondents"], q["alpha"], tuple(q["item_total"]))
+            for code, q in data["quality"].items()
+        },
+    )
+
+
+def _respondent_pillars(scan: Scan, definition: InstrumentDefinition) -> dict[str, dict[str, list[float]]]:
+    """Each respondent's pillar score (mean of their dimension scores, when they have all of them)."""
+    per_response: dict[uuid.UUID, dict[str, float]] = defaultdict(dict)
+    kinds: dict[uuid.UUID, str] = {}
+    for response_id, kind, dimension, score in DimensionScore.objects.filter(scan=scan).values_list(
+        "response_id", "group__kind", "dimension", "score"
+    ):
+        per_response[response_id][dimension] = score
+        kinds[response_id] = kind
+    pillars: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for response_id, scores in per_response.items():
+        for pillar in definition.pillars:
+            codes = [dimension.code for dimension in pillar.dimensions]
+            if all(code in scores for code in codes):
+                pillars[kinds[response_id]][pillar.code].append(sum(scores[code] for code in codes) / len(codes))
+    return pillars
+
+
+def _quality(scan: Scan, definition: InstrumentDefinition) -> dict[str, ScaleQuality]:
+    """Alpha per dimension over the others' view, from respondents who answered every item of it."""
+    reverse = definition.reverse_codes()
+    points = definition.scale.points
+    item_codes = [item.code for item in definition.items()]
+    answers: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
+    rows = Answer.objects.filter(response__scan=scan, code__in=item_codes, value__isnull=False).exclude(
+        response__group__kind=GroupKind.DIRECTIE
+    )
+    for response_id, code, value in rows.values_list("response_id", "code", "value"):
+        if value is not None:
+            answers[response_id][code] = points + 1 - value if code in reverse else value
+    quality = {}
+    for _pillar, dimension in definition.dimensions():
+        codes = [item.code for item in dimension.items]
+        complete = [[given[code] for code in codes] for given in answers.values() if all(c in given for c in codes)]
+        quality[dimension.code] = scale_quality(complete)
+    return quality
+
+
+def compute_figures(scan: Scan) -> dict:
+    definition = scan.instrument_version.parsed
+    middle = (definition.scale.points + 1) / 2
+    data: dict = {
+        "responses": {},
+        "dimensions": defaultdict(dict),
+        "pillars": {},
+        "items": defaultdict(dict),
+        "quality": {},
+    }
+    for kind, n in (
+        Response.objects.filter(scan=scan).values("group__kind").annotate(n=Count("id")).values_list("group__kind", "n")
+    ):
+        data["responses"][kind] = n
+    for row in (
+        DimensionScore.objects.filter(scan=scan)
+        .values("group__kind", "dimension")
+        .annotate(n=Count("id"), total=Sum("score"), squares=Sum(F("score") * F("score")))
+    ):
+        data["dimensions"][row["group__kind"]][row["dimension"]] = [row["n"], row["total"], row["squares"]]
+    for row in (
+        Answer.objects.filter(response__scan=scan, value__isnull=False)
+        .values("response__group__kind", "code")
+        .annotate(
+            n=Count("value"),
+            total=Sum("value"),
+            squares=Sum(F("value") * F("value")),
+            agreeing=Count("value", filter=Q(value__gt=middle)),
+        )
+    ):
+        data["items"][row["response__group__kind"]][row["code"]] = [
+            row["n"],
+            row["total"],
+            row["squares"],
+            row["agreeing"],
+        ]
+    data["pillars"] = {
+        kind: {code: _encode(Summary.of(values)) for code, values in pillars.items()}
+        for kind, pillars in _respondent_pillars(scan, definition).items()
+    }
+    data["quality"] = {
+        code: {"respondents": quality.respondents, "alpha": quality.alpha, "item_total": list(quality.item_total)}
+        for code, quality in _quality(scan, definition).items()
+    }
+    return data
+
+
+def figures_for(scan: Scan) -> Figures:
+    """The stored figures of a closed scan, computed on first use."""
+    if not scan.is_closed:
+        raise ValueError("figures are only kept for closed scans")
+    stored = ScanFigures.objects.filter(scan=scan).only("data", "format").first()
+    if stored is not None and stored.format == ScanFigures.FORMAT:
+        return parse_figures(stored.data)
+    data = compute_figures(scan)
+    try:
+        with transaction.atomic():
+            ScanFigures.objects.update_or_create(scan=scan, defaults={"data": data, "format": ScanFigures.FORMAT})
+    except IntegrityError:
+        pass  # computed at the same moment by another request; both are identical
+    return parse_figures(data)

@@ -1,0 +1,92 @@
+"""Progress between scans of the same organisation and instrument: the change since the previous closed
+scan with a 95% interval, and the trend of every pillar over all closed scans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from roer.results.benchmarks import group_shapes, others_view_scores
+from roer.results.figures import Figures, figures_for
+from roer.results.insight import pooled_others
+from roer.scans.models import Scan
+from roer.scoring.progress import Change, change_between
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    code: str
+    is_pillar: bool
+    before: float
+    after: float
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    scan: Scan
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Progress:
+    previous: Scan | None
+    rows: tuple[ChangeRow, ...]
+    trend: tuple[TrendPoint, ...]
+
+
+def _history(scan: Scan) -> list[Scan]:
+    """Closed scans of the same organisation and instrument, oldest first, up to and including this one."""
+    today = timezone.localdate()
+    scans = (
+        Scan.objects.filter(
+            organisation=scan.organisation, instrument_version__instrument_id=scan.instrument_version.instrument_id
+        )
+        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
+        .select_related("instrument_version", "organisation")
+        .prefetch_related("groups")
+        .order_by("closes_on", "created_at")
+    )
+    history = []
+    for other in scans:
+        history.append(other)
+        if other.pk == scan.pk:
+            break
+    return history
+
+
+def _interval(before: Figures, after: Figures, previous: Scan, scan: Scan, code: str, *, pillar: bool) -> Change | None:
+    kind = "pillars" if pillar else "dimensions"
+    before_pool = pooled_others(before, group_shapes(previous, before.responses), kind)
+    after_pool = pooled_others(after, group_shapes(scan, after.responses), kind)
+    if code not in before_pool or code not in after_pool:
+        return None
+    return change_between(before_pool[code], after_pool[code])
+
+
+def progress_for(scan: Scan, current: dict[str, float], pillar_codes: Sequence[str], codes: Sequence[str]) -> Progress:
+    """current: this scan's published others' view per code; codes: pillars and dimensions in page order."""
+    history = _history(scan)
+    trend = tuple(TrendPoint(other, current if other.pk == scan.pk else others_view_scores(other)) for other in history)
+    if len(history) < 2:
+        return Progress(None, (), trend)
+    previous = history[-2]
+    before_scores = trend[-2].scores
+    before_figures, after_figures = figures_for(previous), figures_for(scan)
+    rows = []
+    for code in codes:
+        if code not in current or code not in before_scores:
+            continue
+        is_pillar = code in pillar_codes
+        interval = _interval(before_figures, after_figures, previous, scan, code, pillar=is_pillar)
+        published = current[code] - before_scores[code]
+        if interval is not None:
+            # Centre the interval on the published difference (for a pillar: of the means of its dimension
+            # means) while its width comes from the spread of the respondents' own scores.
+            shift = published - interval.difference
+            interval = Change(published, interval.low + shift, interval.high + shift)
+        rows.append(ChangeRow(code, is_pillar, before_scores[code], current[code], interval))
+    return Progress(previous, tuple(rows), trend)

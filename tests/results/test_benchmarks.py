@@ -1,0 +1,127 @@
+"""Benchmarks: median, middle half and percentile against peers, at least five other organisations,
+opt-in only, and never another organisation's name."""
+
+import pytest
+
+from roer.organisations.models import OrganisationKind
+from roer.results.benchmarks import refresh_benchmarks
+from roer.results.selectors import scan_results
+from tests.factories import OrganisationFactory
+from tests.helpers import closed_scan_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pool(instrument_version, organisation):
+    """Organisation A (42,000 inhabitants, class 4) and six opted-in peers: five in class 4, one in class 6."""
+    organisation.benchmark_opt_in = True
+    organisation.save()
+    own = closed_scan_with(organisation, instrument_version, {"medewerkers": [4] * 5})  # 75
+    peers = []
+    for index, (value, inhabitants) in enumerate(
+        [(1, 30_000), (2, 31_000), (3, 32_000), (4, 33_000), (5, 34_000), (3, 120_000)]
+    ):
+        peer = OrganisationFactory(name=f"Peer {index}", inhabitants=inhabitants, benchmark_opt_in=True)
+        closed_scan_with(peer, instrument_version, {"medewerkers": [value] * 5})
+        peers.append(peer)
+    refresh_benchmarks(instrument_version)
+    return own, peers
+
+
+def comparison(results, key):
+    return next(c for c in results.benchmark.comparisons if c.key == key)
+
+
+def test_median_middle_half_and_percentile_against_all_organisations(pool):
+    own, _peers = pool
+    results = scan_results(own)
+    everyone = comparison(results, "all")
+    row = next(row for row in everyone.rows if row.code == "kennis")
+    # peers 0, 25, 50, 50, 75, 100 (A itself left out); inclusive quartiles: 31.25, 50, 68.75
+    assert everyone.others == 6
+    assert (row.statistics.q1, row.statistics.median, row.statistics.q3) == (31.25, 50, 68.75)
+    # A scores 75: four peers lower, one equal (half): 4.5 / 6 = 75
+    assert row.own == 75
+    assert row.percentile == 75
+
+
+def test_the_same_size_class_compares_with_five_peers(pool):
+    own, _peers = pool
+    size = comparison(scan_results(own), "size:4")
+    row = next(row for row in size.rows if row.code == "kennis")
+    # 0, 25, 50, 75, 100: quartiles 25, 50, 75; A (75): three lower, one equal: 3.5 / 5 = 70
+    assert (row.statistics.q1, row.statistics.median, row.statistics.q3) == (25, 50, 75)
+    assert row.percentile == 70
+
+
+def test_a_peer_group_with_fewer_than_five_others_shows_nothing_and_says_why(pool, instrument_version, bob_client):
+    own, peers = pool
+    peers[0].benchmark_opt_in = False
+    peers[0].save()
+    refresh_benchmarks(instrument_version)
+    size = comparison(scan_results(own), "size:4")
+    assert size.others == 4
+    assert not size.shown
+    assert all(row.statistics is None and row.percentile is None for row in size.rows)
+    page = bob_client.get(f"/scans/{own.code}/results/").content.decode()
+    assert "4 andere organisaties" in page
+
+
+def test_no_other_organisations_name_appears_on_the_results_page(pool, bob_client):
+    own, peers = pool
+    page = bob_client.get(f"/scans/{own.code}/results/").content.decode()
+    assert "Mediaan" in page
+    for peer in peers:
+        assert peer.name not in page
+
+
+def test_an_organisation_that_does_not_take_part_sees_no_benchmark(pool, instrument_version):
+    outsider = OrganisationFactory(name="Buitenstaander", kind=OrganisationKind.GEMEENTE)
+    scan = closed_scan_with(outsider, instrument_version, {"medewerkers": [3] * 5})
+    results = scan_results(scan)
+    assert not results.benchmark.taking_part
+    assert results.benchmark.comparisons == ()
+
+
+def test_only_the_latest_closed_scan_of_each_organisation_counts(pool, instrument_version):
+    import datetime
+
+    from django.utils import timezone
+
+    own, peers = pool
+    # an older scan of a peer does not add a second entry for it
+    closed_scan_with(
+        peers[1],
+        instrument_version,
+        {"medewerkers": [5] * 5},
+        closes_on=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    refresh_benchmarks(instrument_version)
+    assert comparison(scan_results(own), "all").others == 6
+
+
+def test_a_scan_manager_joins_and_leaves_the_benchmark_and_the_pool_follows(
+    pool, instrument_version, alice_client, organisation
+):
+    own, _peers = pool
+    alice_client.post(f"/organisations/{organisation.code}/benchmark/", {"taking_part": "no"})
+    organisation.refresh_from_db()
+    assert not organisation.benchmark_opt_in
+    # A's scores left the pool at once: a peer now sees five others, not six
+    from roer.results.models import PeerGroupScores
+
+    entries = PeerGroupScores.objects.get(
+        instrument_version=instrument_version, peer_group="all", code="kennis"
+    ).entries
+    assert organisation.pk not in [org for org, _score in entries]
+    assert not scan_results(own).benchmark.taking_part
+    alice_client.post(f"/organisations/{organisation.code}/benchmark/", {"taking_part": "yes"})
+    organisation.refresh_from_db()
+    assert organisation.benchmark_opt_in
+
+
+def test_a_reader_cannot_change_the_benchmark_choice(pool, bob_client, organisation):
+    assert bob_client.post(f"/organisations/{organisation.code}/benchmark/", {"taking_part": "no"}).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.benchmark_opt_in
