@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-_TMP = Path(tempfile.mkdtemp(prefix="roer-bench-"))
+_TMP = Path(os.environ.get("ROER_BENCH_DIR") or tempfile.mkdtemp(prefix="roer-bench-"))
+os.environ["ROER_BENCH_DIR"] = str(_TMP)  # child processes (bench.export_child) use the same database
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'bench.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roer.settings")
 os.environ.setdefault("ROER_VAR_DIR", str(_TMP))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 BENCHMARKS = [
     ("Results page (issue: insight)", "bench.results_page"),
     ("Benchmark figures (issue: insight)", "bench.benchmarks"),
+    ("Board report PDF (issue: board report)", "bench.reports"),
+    ("Export of 100,000 respondent rows (issue: board report)", "bench.export"),
 ]
 
 
@@ -17,7 +21,12 @@ def main() -> int:
     for title, module in BENCHMARKS:
         print(f"\n== {title} ==", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", module], check=False, capture_output=True, text=True)  # noqa: S603
+        with tempfile.TemporaryDirectory(prefix="roer-bench-") as folder:
+            environment = {**os.environ, "ROER_BENCH_DIR": folder}
+            environment.pop("DATABASE_URL", None)
+            result = subprocess.run(  # noqa: S603 - our own modules
+                [sys.executable, "-m", module], check=False, capture_output=True, text=True, env=environment
+            )
         lines = [line for line in result.stdout.splitlines() if line.strip()]
         print("\n".join(lines))
         if result.returncode:

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "roer.scans",
     "roer.responses",
     "roer.results",
+    "roer.reports",
+    "roer.audit",
     "roer.demo",
 ]
 
@@ -179,6 +181,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The smallest group whose figures may ever be shown; a scan's own thresholds can only be higher.
 ROER_MIN_THRESHOLD = 3
 ROER_DEFAULT_THRESHOLD = env_int("ROER_DEFAULT_THRESHOLD", 5, minimum=ROER_MIN_THRESHOLD)
+# Open answers are only shown for groups of at least this many respondents, and always for more than
+# the group's own score threshold: a sentence identifies its writer more easily than a number.
+ROER_OPEN_ANSWER_THRESHOLD = env_int("ROER_OPEN_ANSWER_THRESHOLD", 7, minimum=ROER_MIN_THRESHOLD + 1)
 # Largest invitee file a beheerder may upload, in bytes.
 ROER_MAX_UPLOAD_BYTES = env_int("ROER_MAX_UPLOAD_BYTES", 2 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ROER_MAX_UPLOAD_BYTES + 64 * 1024
@@ -189,5 +194,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

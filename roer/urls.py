@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("roer.organisations.urls")),
     path("", include("roer.scans.urls")),
     path("", include("roer.results.urls")),
+    path("", include("roer.reports.urls")),
     path("a/", include("roer.responses.urls")),
     path(
         "login/",

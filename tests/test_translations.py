@@ -20,7 +20,7 @@ LOCALE = PACKAGE / "locale"
 LANGUAGES = ("nl", "en")
 
 # Text that is the same in every language.
-UNTRANSLATED_WORDS = {"Roer", "Nederlands", "English", "n"}
+UNTRANSLATED_WORDS = {"Roer", "Nederlands", "English", "n", "PDF", "CSV", "Excel"}
 
 
 def catalogue(language: str) -> polib.POFile:

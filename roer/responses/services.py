@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from roer.lib.tokens import hash_token, looks_like_token
 from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
+from roer.results.models import ScanFigures
 from roer.scans.models import AccessToken, Invitation, ScanStatus
 from roer.scoring import respondent_dimension_scores
 
@@ -114,4 +115,6 @@ def response_submit(*, invitation: Invitation) -> bool:
     )
     if draft is not None:
         draft.delete()
+    # A scan that was closed by date and reopened (its closing date moved) must not keep old figures.
+    ScanFigures.objects.filter(scan_id=scan.pk).delete()
     return True

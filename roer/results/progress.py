@@ -24,6 +24,10 @@ class ChangeRow:
     after: float
     change: Change | None
 
+    @property
+    def difference(self) -> float:
+        return self.after - self.before
+
 
 @dataclass(frozen=True)
 class TrendPoint:

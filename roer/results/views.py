@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.results import presentation
+from roer.results.open_answers import open_answers
 from roer.results.selectors import ScanResults, scan_results
 from roer.scans.selectors import get_scan_for_user
 
@@ -44,6 +45,9 @@ def results_context(results: ScanResults, language: str) -> dict:
     }
 
 
+OPEN_ANSWERS_PER_PAGE = 25
+
+
 @login_required
 def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
     access = get_scan_for_user(request.user, scan_code)
@@ -54,4 +58,6 @@ def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResp
         # two moments, so results only appear once the scan is closed.
         return render(request, "results/not_yet.html", context)
     context.update(results_context(scan_results(scan), get_language() or "nl"))
+    context["open_answers"] = open_answers(scan, limit=OPEN_ANSWERS_PER_PAGE)
+    context["open_answers_limit"] = OPEN_ANSWERS_PER_PAGE
     return render(request, "results/results.html", context)

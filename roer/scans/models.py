@@ -33,6 +33,12 @@ class Scan(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("The last day on which answers are accepted."))
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    report_foreword = models.TextField(
+        _("foreword of the report"),
+        blank=True,
+        max_length=2000,
+        help_text=_("A short introduction by the scan manager, printed above the report's key messages."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -77,6 +77,15 @@ def scan_update(
     return scan
 
 
+@transaction.atomic
+def scan_foreword_set(*, scan: Scan, foreword: str) -> Scan:
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    scan.report_foreword = foreword.strip()
+    scan.full_clean()
+    scan.save(update_fields=["report_foreword"])
+    return scan
+
+
 def scan_close(*, scan: Scan) -> Scan:
     """Close the scan, then compute its figures and refresh the benchmarks it takes part in, so that no
     reader waits for them. A closed scan receives no more answers, so the figures never go stale."""

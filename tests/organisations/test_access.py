@@ -112,3 +112,9 @@ def test_an_inactive_member_is_logged_out_and_sent_to_log_in(alice_client, alice
 def test_a_malformed_code_in_the_url_is_a_plain_404(alice_client):
     assert alice_client.get("/scans/not-a-uuid/").status_code == 404
     assert alice_client.get("/scans/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_the_organisation_page_has_one_title_and_one_benchmark_section(alice_client, organisation):
+    page = alice_client.get(f"/organisations/{organisation.code}/").content.decode()
+    assert f"<title>{organisation.name} · Roer</title>" in page
+    assert page.count('id="benchmark-title"') == 1

@@ -34,3 +34,23 @@ def test_an_open_scan_gets_no_figures(scan, capsys):
     scan.save()
     call_command("refresh_figures")
     assert not ScanFigures.objects.exists()
+
+
+def test_figures_are_recomputed_when_a_reopened_scan_gets_new_answers(organisation, instrument_version, bob_client):
+    from roer.results.figures import figures_for
+
+    scan = closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+    assert figures_for(scan).responses == {"medewerkers": 5}
+    # the closing date moves into the future, two more people answer, and the scan closes again
+    scan.closes_on = timezone.localdate() + datetime.timedelta(days=5)
+    scan.save()
+    from roer.responses.services import draft_save, response_submit
+    from roer.scans.models import Invitation
+
+    group = scan.groups.get()
+    for number in range(2):
+        invitation = Invitation.objects.create(scan=scan, group=group, email=f"late{number}@x.example")
+        draft_save(invitation=invitation, answers={"ken_tijd": 5}, cleared=set(), open_answers={}, page=1)
+        response_submit(invitation=invitation)
+    closed = services.scan_close(scan=scan)
+    assert figures_for(closed).responses == {"medewerkers": 7}

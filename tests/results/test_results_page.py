@@ -84,9 +84,9 @@ def test_results_wait_until_the_scan_is_closed(bob_client, scan):
     assert "results" not in response.context
 
 
-def test_the_results_page_uses_the_same_number_of_queries_for_5_or_50_respondents(bob_client, scan):
+def test_the_results_page_uses_the_same_number_of_queries_for_10_or_60_respondents(bob_client, scan):
     answer(scan, GroupKind.DIRECTIE, 4, 3)
-    answer(scan, GroupKind.MEDEWERKERS, 2, 5)
+    answer(scan, GroupKind.MEDEWERKERS, 2, 10)
     close(scan)
     url = f"/scans/{scan.code}/results/"
     bob_client.get(url)
@@ -94,12 +94,13 @@ def test_the_results_page_uses_the_same_number_of_queries_for_5_or_50_respondent
         bob_client.get(url)
     scan.closed_at = None
     scan.save()
-    answer(scan, GroupKind.MEDEWERKERS, 3, 45)
+    answer(scan, GroupKind.MEDEWERKERS, 3, 50)
     close(scan)
+    bob_client.get(url)  # the first view after closing computes the figures once
     with CaptureQueriesContext(connection) as many:
         bob_client.get(url)
     assert len(few) == len(many)
-    assert len(many) <= 12
+    assert len(many) <= 15
 
 
 def test_scale_quality_is_shown_to_scan_managers_only(alice_client, bob_client, scan):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roer.lib.charts import palette
+
 WIDTH = 760
 LABEL_WIDTH = 300
 ROW_HEIGHT = 30
@@ -23,6 +25,10 @@ class Bar:
     label_y: float
     value_x: float
     value_anchor: str
+
+    @property
+    def colour(self) -> str:
+        return palette.BARS.get(self.css_class, palette.MUTED)
 
 
 @dataclass(frozen=True)

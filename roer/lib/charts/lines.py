@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roer.lib.charts import palette
+
 WIDTH = 760
 HEIGHT = 320
 LEFT, RIGHT, TOP, BOTTOM = 50, 170, 20, 50
@@ -17,6 +19,14 @@ class Line:
     points: str  # "x,y x,y" of the known values, in order
     markers: tuple[tuple[float, float, float], ...]  # x, y, value
     label_y: float | None
+
+    @property
+    def colour(self) -> str:
+        return palette.colour(self.css_class)
+
+    @property
+    def dash(self) -> str:
+        return palette.dash(self.css_class)
 
 
 @dataclass(frozen=True)

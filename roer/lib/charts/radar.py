@@ -7,6 +7,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roer.lib.charts import palette
+
 WIDTH = 760
 HEIGHT = 560
 CENTRE_X = WIDTH / 2
@@ -38,6 +40,14 @@ class Series:
     css_class: str
     polygon: str | None  # "x,y x,y ..." when every value is known
     markers: tuple[tuple[Point, float], ...]
+
+    @property
+    def colour(self) -> str:
+        return palette.colour(self.css_class)
+
+    @property
+    def dash(self) -> str:
+        return palette.dash(self.css_class)
 
 
 @dataclass(frozen=True)

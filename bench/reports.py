@@ -1,0 +1,58 @@
+"""Benchmark: the board report as PDF for a scan with 2,000 respondents (goals: full report under 3 s,
+management summary under 1.5 s, median of 5), measured through the whole view: figures, template, PDF."""
+
+from __future__ import annotations
+
+import random
+
+from django.test import Client
+
+from bench.common import closed_scan, median, prepare_database, timed
+from roer.accounts.models import User
+from roer.demo.synthetic import OPEN_ANSWERS
+from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
+from roer.responses.models import OpenAnswer, Response
+from roer.results.figures import figures_for
+
+RESPONDENTS = 2_000
+REPEAT = 5
+
+
+def run() -> list[tuple[str, str]]:
+    version = prepare_database()
+    rng = random.Random(7)
+    organisation = Organisation.objects.create(
+        name="Gemeente Rapport", kind=OrganisationKind.GEMEENTE, inhabitants=80_000
+    )
+    scan = closed_scan(organisation, version, RESPONDENTS, rng)
+    OpenAnswer.objects.bulk_create(
+        OpenAnswer(response_id=response_id, code=code, text=rng.choice(texts))
+        for response_id in Response.objects.filter(scan=scan).values_list("id", flat=True)
+        for code, texts in OPEN_ANSWERS.items()
+        if rng.random() < 0.4
+    )
+    figures_for(scan)  # computed when the scan closes
+    user = User.objects.create_user("bench@roer.example", "bench-password-1")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.LEZER)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    rows = []
+    for kind, goal in (("summary", 1500), ("full", 3000)):
+        url = f"/scans/{scan.code}/report/{kind}.pdf"
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        durations = timed(lambda url=url: client.get(url), REPEAT)
+        rows.append(
+            (
+                f"{kind} report PDF, {RESPONDENTS:,} respondents, median of {REPEAT}",
+                f"{median(durations):.0f} ms (goal < {goal:,} ms), {len(response.content) // 1024} kB",
+            )
+        )
+    html = median(timed(lambda: client.get(f"/scans/{scan.code}/report/full/"), REPEAT))
+    rows.append(("full report as HTML page, median (the PDF renders this same HTML)", f"{html:.0f} ms"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value in run():
+        print(f"{name:<70} {value}")

@@ -1,0 +1,246 @@
+"""Exports for scan managers: aggregated scores, anonymous respondent-level answers, and open answers.
+
+Rows are produced lazily, so a scan with a hundred thousand respondents streams in bounded memory. No
+export carries an e-mail address, token, key that leads back to an invitation, or time finer than a day;
+respondent rows are shuffled, and a group that may not be shown (below its threshold, or hidden so that
+a smaller group cannot be worked out by subtraction) is left out entirely.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TypeVar
+
+from django.utils.translation import gettext as _
+
+from roer.responses.models import Answer, DimensionScore, Response
+from roer.results.open_answers import open_answers
+from roer.results.presentation import column_label, ordered_groups
+from roer.results.selectors import ScanResults
+from roer.scans.models import GroupKind, Scan
+from roer.scoring import Cell, Summary, Suppression
+from roer.scoring.groups import GroupShape, protect
+
+CHUNK = 500
+T = TypeVar("T")
+DONT_KNOW = "dk"
+
+
+@dataclass
+class Export:
+    name: str
+    header: list[str]
+    rows: Iterator[Sequence[object]]
+    # Extra sheets for the spreadsheet version: (title, header, rows).
+    sheets: list[tuple[str, list[str], list[Sequence[object]]]] = field(default_factory=list)
+
+
+def _number(value: float | None, places: int = 4) -> float | str:
+    return "" if value is None else round(value, places)
+
+
+def _note(cell: Cell) -> str:
+    if cell.suppression is Suppression.BELOW_THRESHOLD:
+        return _("fewer answers than the threshold")
+    if cell.suppression is Suppression.COMPLEMENTARY:
+        return _("hidden to protect a smaller group")
+    return ""
+
+
+def aggregated_export(results: ScanResults, language: str) -> Export:
+    """Per group, pillar, dimension and item: n, mean and sd on the answer scale, and the 0-100 score."""
+    definition = results.definition
+    points = definition.scale.points
+    step = (points - 1) / 100
+    reverse = definition.reverse_codes()
+    rows: list[Sequence[object]] = []
+    for group in ordered_groups(results.insight):
+        label = column_label(group.code)
+        for pillar in definition.pillars:
+            score = group.pillars[pillar.code]
+            mean = None if score is None else 1 + score * step
+            note = "" if score is not None else _("a dimension of this pillar is not shown")
+            rows.append(
+                [
+                    label,
+                    _("pillar"),
+                    pillar.code,
+                    pillar.name.get(language),
+                    group.responses,
+                    _number(mean),
+                    "",
+                    _number(score),
+                    "",
+                    note,
+                ]
+            )
+            for dimension in pillar.dimensions:
+                cell = group.dimensions[dimension.code]
+                mean = None if cell.score is None else 1 + cell.score * step
+                sd = None if cell.sd is None else cell.sd * step
+                rows.append(
+                    [
+                        label,
+                        _("dimension"),
+                        dimension.code,
+                        dimension.name.get(language),
+                        cell.n,
+                        _number(mean),
+                        _number(sd),
+                        _number(cell.score),
+                        "",
+                        _note(cell),
+                    ]
+                )
+                for item in dimension.items:
+                    item_cell = results.insight.items.get(group.code, {}).get(item.code)
+                    if item_cell is None:
+                        continue
+                    cell = item_cell
+                    # The mean and sd are of the answers as given; the score is keyed (reverse items mirrored).
+                    score = cell.score
+                    raw_mean = (
+                        None
+                        if score is None
+                        else (1 + score * step if item.code not in reverse else points - score * step)
+                    )
+                    sd = None if cell.sd is None else cell.sd * step
+                    rows.append(
+                        [
+                            label,
+                            _("item"),
+                            item.code,
+                            item.others_text.get(language),
+                            cell.n,
+                            _number(raw_mean),
+                            _number(sd),
+                            _number(score),
+                            _("yes") if item.code in reverse else "",
+                            _note(cell),
+                        ]
+                    )
+    header = [
+        _("group"),
+        _("level"),
+        _("code"),
+        _("name"),
+        "n",
+        _("mean (1-%(points)s)") % {"points": points},
+        _("sd"),
+        _("score (0-100)"),
+        _("reverse-keyed"),
+        _("note"),
+    ]
+    return Export("scores", header, iter(rows))
+
+
+def exportable_groups(results: ScanResults) -> set[str]:
+    """Groups whose respondent rows may be exported: shown as a whole, and not hidden anywhere to protect
+    a smaller group (otherwise their rows would let a reader subtract that group from all others)."""
+    scores = results.insight.scores
+    shapes = [GroupShape(g.code, g.is_self, g.threshold, g.responses) for g in scores.groups if g.code != "all_others"]
+    whole = protect(shapes, {s.code: {"responses": Summary(s.responses)} for s in shapes}, ["responses"])
+    allowed = set()
+    for shape in shapes:
+        if not whole[shape.code]["responses"].shown:
+            continue
+        cells = [*scores.group(shape.code).dimensions.values(), *results.insight.items.get(shape.code, {}).values()]  # type: ignore[union-attr]
+        if any(cell.suppression is Suppression.COMPLEMENTARY for cell in cells):
+            continue
+        allowed.add(shape.code)
+    return allowed
+
+
+def _chunks(values: Sequence[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) -> Export:
+    """One row per respondent of an exportable group, in random order, with answers and dimension scores."""
+    scan = results.scan
+    definition = results.definition
+    allowed = exportable_groups(results)
+    codes = [item.code for item in definition.items()]
+    if definition.developments:
+        for development in definition.developments.items:
+            codes += [development.knowledge_code, development.impact_code]
+    codes += [question.code for question in definition.reference_questions]
+    dimensions = [dimension.code for _pillar, dimension in definition.dimensions()]
+    responses: list[tuple[uuid.UUID, str, datetime.date]] = list(
+        Response.objects.filter(scan=scan, group__kind__in=allowed).values_list("id", "group__kind", "submitted_on")
+    )
+    random.Random(shuffle_seed).shuffle(responses)  # noqa: S311 - order only; the seed is for tests
+    labels = {kind: str(GroupKind(kind).label) for kind in allowed}
+    header = [_("row"), _("group"), _("submitted on"), *codes, *(f"score:{code}" for code in dimensions)]
+
+    def rows() -> Iterator[Sequence[object]]:
+        number = 0
+        for chunk in _chunks(responses, CHUNK):
+            ids = [response_id for response_id, _kind, _date in chunk]
+            answers: dict[object, dict[str, object]] = defaultdict(dict)
+            for response_id, code, value in Answer.objects.filter(response_id__in=ids).values_list(
+                "response_id", "code", "value"
+            ):
+                answers[response_id][code] = DONT_KNOW if value is None else value
+            scores: dict[object, dict[str, float]] = defaultdict(dict)
+            for response_id, dimension, score in DimensionScore.objects.filter(response_id__in=ids).values_list(
+                "response_id", "dimension", "score"
+            ):
+                scores[response_id][dimension] = score
+            for response_id, kind, submitted_on in chunk:
+                number += 1
+                given = answers.get(response_id, {})
+                own = scores.get(response_id, {})
+                yield [
+                    number,
+                    labels[kind],
+                    submitted_on.isoformat(),
+                    *(given.get(code, "") for code in codes),
+                    *(_number(own.get(code)) for code in dimensions),
+                ]
+
+    return Export("respondents", header, rows(), sheets=[codes_sheet(results)])
+
+
+def codes_sheet(results: ScanResults) -> tuple[str, list[str], list[Sequence[object]]]:
+    definition = results.definition
+    rows: list[Sequence[object]] = []
+    reverse = definition.reverse_codes()
+    for _pillar, dimension in definition.dimensions():
+        for item in dimension.items:
+            rows.append(
+                [
+                    item.code,
+                    dimension.code,
+                    item.self_text.nl,
+                    item.others_text.nl,
+                    item.others_text.en,
+                    "yes" if item.code in reverse else "",
+                ]
+            )
+    if definition.developments:
+        for development in definition.developments.items:
+            rows.append([development.knowledge_code, "developments", development.name.nl, "knowledge", "", ""])
+            rows.append([development.impact_code, "developments", development.name.nl, "impact", "", ""])
+    for question in definition.reference_questions:
+        rows.append([question.code, "reference", question.text.nl, "", question.text.en, ""])
+    header = ["code", "dimension", "nl (self)", "nl (others)", "en (others)", "reverse-keyed"]
+    return (_("codes"), header, rows)
+
+
+def open_answer_export(scan: Scan, language: str) -> Export:
+    """Open answers per question and group, shuffled, without any link to a respondent's other answers."""
+    rows: list[Sequence[object]] = []
+    for question in open_answers(scan):
+        for block in question.groups:
+            for text in block.answers:
+                rows.append([question.code, question.text.get(language), str(block.group), text])
+    return Export("open-answers", [_("code"), _("question"), _("group"), _("answer")], iter(rows))

@@ -1,0 +1,67 @@
+"""Open answers, grouped by question and group, for groups large enough to keep a sentence anonymous.
+
+A text identifies its writer more easily than a number, so the threshold for open answers is higher than
+the group's score threshold (ROER_OPEN_ANSWER_THRESHOLD, and always at least one more than the group's own).
+Answers are never shown beside a respondent's scores, and never in the order they came in.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+
+from roer.instruments.schema import Text
+from roer.responses.models import OpenAnswer, Response
+from roer.scans.models import RespondentGroup, Scan
+
+
+@dataclass(frozen=True)
+class OpenAnswerGroup:
+    group: RespondentGroup
+    answers: tuple[str, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class OpenQuestionAnswers:
+    code: str
+    text: Text  # the others' wording
+    groups: tuple[OpenAnswerGroup, ...]
+    hidden_groups: tuple[RespondentGroup, ...]
+
+
+def open_answer_threshold(group: RespondentGroup) -> int:
+    return max(settings.ROER_OPEN_ANSWER_THRESHOLD, group.threshold + 1)
+
+
+def open_answers(scan: Scan, *, limit: int | None = None) -> tuple[OpenQuestionAnswers, ...]:
+    definition = scan.instrument_version.parsed
+    groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
+    responses = dict(
+        Response.objects.filter(scan=scan).values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
+    )
+    allowed = [group for group in groups if responses.get(group.pk, 0) >= open_answer_threshold(group)]
+    texts: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for code, group_id, text in (
+        OpenAnswer.objects.filter(response__scan=scan, response__group__in=allowed)
+        .order_by("pk")
+        .values_list("code", "response__group_id", "text")
+    ):
+        texts[(code, group_id)].append(text)
+    # A fixed order per scan that says nothing about who answered first.
+    shuffler = random.Random(scan.code.int)  # noqa: S311 - ordering, not security
+    result = []
+    for question in definition.open_questions:
+        per_group = []
+        for group in allowed:
+            answers = texts.get((question.code, group.pk), [])
+            shuffler.shuffle(answers)
+            shown = answers if limit is None else answers[:limit]
+            per_group.append(OpenAnswerGroup(group, tuple(shown), len(answers)))
+        hidden = tuple(group for group in groups if group not in allowed and responses.get(group.pk, 0))
+        result.append(OpenQuestionAnswers(question.code, question.others_text, tuple(per_group), hidden))
+    return tuple(result)
