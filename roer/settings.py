@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "csp",
     "roer.accounts",
     "roer.organisations",
     "roer.instruments",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "roer.lib.middleware.ChosenLanguageMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,6 +178,42 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy, enforced: every script, style, image and font comes from this site, nothing
+# inline; Roer's pages need no JavaScript at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Cache (rate limits) --------------------------------------------------------------------------
+# Rate limits must be shared by every worker: Redis when REDIS_URL is set (several machines), otherwise
+# a file cache in var/ (one machine, any number of processes).
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "roer.lib.ratelimits.too_many_requests"
+if env_bool("BEHIND_PROXY", False):
+    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+# How many failed log-ins and unknown answer links one address may try before it is told to wait.
+ROER_LOGIN_FAILURES = env_str("ROER_LOGIN_FAILURES", "10/15m")
+ROER_BAD_LINKS = env_str("ROER_BAD_LINKS", "20/10m")
 
 # --- Roer -----------------------------------------------------------------------------------------
 # The smallest group whose figures may ever be shown; a scan's own thresholds can only be higher.

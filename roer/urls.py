@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from roer.accounts.forms import LoginForm
+from roer.accounts.views import LoginView
+from roer.lib.health import health
 
 admin.site.site_header = _("Roer administration")
 admin.site.site_title = _("Roer administration")

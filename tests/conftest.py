@@ -31,6 +31,10 @@ def _plain_static_files_and_mail(settings) -> None:  # type: ignore[no-untyped-d
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters start at zero in every test
 
 
 @pytest.fixture

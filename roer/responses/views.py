@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -9,9 +10,17 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from roer.lib.middleware import chosen_language
+from roer.lib.ratelimits import count_failure, over_limit, too_many_requests
 from roer.responses.forms import PageForm
 from roer.responses.questionnaire import pages_for
-from roer.responses.services import LinkState, draft_for, draft_save, invitation_for_token, response_submit
+from roer.responses.services import (
+    LinkLookup,
+    LinkState,
+    draft_for,
+    draft_save,
+    invitation_for_token,
+    response_submit,
+)
 from roer.scans.models import Invitation
 
 # A link that does not work is answered with a clear page and a status that says why.
@@ -36,9 +45,22 @@ def _target_page(action: str, number: int, page_count: int) -> int:
     return number
 
 
+def _lookup(request: HttpRequest, token: str) -> LinkLookup | None:
+    """The invitation behind a link; None when this address has tried too many unknown links."""
+    rate = settings.ROER_BAD_LINKS
+    if over_limit(request, "bad-link", rate):
+        return None
+    lookup = invitation_for_token(token)
+    if lookup.state is LinkState.UNKNOWN:
+        count_failure(request, "bad-link", rate)
+    return lookup
+
+
 @never_cache
 def start(request: HttpRequest, token: str) -> HttpResponse:
-    lookup = invitation_for_token(token)
+    lookup = _lookup(request, token)
+    if lookup is None:
+        return too_many_requests(request)
     if lookup.state is not LinkState.VALID or lookup.invitation is None:
         return _link_page(request, lookup.state, lookup.invitation)
     draft = draft_for(lookup.invitation)
@@ -47,7 +69,9 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    lookup = invitation_for_token(token)
+    lookup = _lookup(request, token)
+    if lookup is None:
+        return too_many_requests(request)
     invitation = lookup.invitation
     if lookup.state is not LinkState.VALID or invitation is None:
         return _link_page(request, lookup.state, invitation)
