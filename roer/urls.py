@@ -15,11 +15,8 @@ urlpatterns = [
     path("", include("roer.results.urls")),
     path("", include("roer.reports.urls")),
     path("a/", include("roer.responses.urls")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
+    path("health/", health, name="health"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
