@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo bench test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
+.PHONY: demo bench load security test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
 	system-packages clean-demo messages
 
 $(BIN)/python:
@@ -41,8 +41,16 @@ demo: install var/secret_key
 system-packages:
 	bin/ensure-system-packages
 
-## test: every gate: lint, migrations, and the whole suite on SQLite and on PostgreSQL
-test: install-dev system-packages lint
+## security: bandit (no high-severity finding) and Django's deployment check on production settings
+security: install-dev
+	$(BIN)/bandit --quiet --recursive roer --exclude "*/migrations/*" --severity-level high
+	mkdir -p var/security-check
+	DEBUG=false HTTPS=true ALLOWED_HOSTS=roer.example ROER_VAR_DIR=var/security-check \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+## test: every gate: lint, security, migrations, and the whole suite on SQLite and on PostgreSQL
+test: install-dev system-packages lint security
 	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from roer.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("ROER_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env_str("ROER_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is deliberately marked insecure so that `check --deploy` refuses it in production.
@@ -219,6 +219,8 @@ ROER_BAD_LINKS = env_str("ROER_BAD_LINKS", "20/10m")
 # The smallest group whose figures may ever be shown; a scan's own thresholds can only be higher.
 ROER_MIN_THRESHOLD = 3
 ROER_DEFAULT_THRESHOLD = env_int("ROER_DEFAULT_THRESHOLD", 5, minimum=ROER_MIN_THRESHOLD)
+# Days after a scan closes until its invitees' e-mail addresses are deleted (`manage.py purge_personal_data`).
+ROER_RETENTION_DAYS = env_int("ROER_RETENTION_DAYS", 90, minimum=1)
 # Open answers are only shown for groups of at least this many respondents, and always for more than
 # the group's own score threshold: a sentence identifies its writer more easily than a number.
 ROER_OPEN_ANSWER_THRESHOLD = env_int("ROER_OPEN_ANSWER_THRESHOLD", 7, minimum=ROER_MIN_THRESHOLD + 1)

@@ -162,8 +162,9 @@ def _without_echoes(details: list[Any]) -> list[Any]:
 
 def parse_instrument(text: str, *, source_name: str) -> InstrumentDefinition:
     """Validate instrument text; raise InstrumentFileError listing every problem found."""
-    loader = _StrictSafeLoader(text)
+    loader = None
     try:
+        loader = _StrictSafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise InstrumentFileError(source_name, [Problem("", None, _("the file is empty"))])
@@ -185,7 +186,8 @@ def parse_instrument(text: str, *, source_name: str) -> InstrumentDefinition:
             source_name, [Problem("", None, _("this is not valid YAML: %(detail)s") % {"detail": error})]
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     try:
         return InstrumentDefinition.model_validate(data)

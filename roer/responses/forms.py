@@ -79,7 +79,10 @@ class PageForm(forms.Form):
                 continue
             value = cleaned[question.code]
             if value == "":
-                blank.add(question.code)
+                # Only an answer explicitly sent empty is cleared; a field missing from the POST (a truncated
+                # or hand-made request) leaves the saved answer alone.
+                if self.data.get(question.code) == "":
+                    blank.add(question.code)
             else:
                 answers[question.code] = None if value == DONT_KNOW else int(value)
         open_answers = {

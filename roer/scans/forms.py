@@ -39,6 +39,14 @@ def _threshold_field(kind: GroupKind) -> forms.IntegerField:
 
 class _ScanDatesMixin(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Digital leadership scan 2026."))
+    retention_days = forms.IntegerField(
+        label=_("Keep personal data for (days after closing)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Then the invitees' e-mail addresses and unsent answers are deleted; results stay."),
+        error_messages={"invalid": _("Enter a whole number of days.")},
+    )
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(
         label=_("Closes on"), widget=DateInput(), help_text=_("The last day on which answers are accepted.")
@@ -64,6 +72,7 @@ class ScanCreateForm(_ScanDatesMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
+        self.fields["retention_days"].initial = settings.ROER_RETENTION_DAYS
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + datetime.timedelta(days=21)
         self.fields["instrument_version"].initial = InstrumentVersion.objects.order_by("-loaded_at").first()
@@ -96,7 +105,15 @@ class ScanCreateForm(_ScanDatesMixin):
 
 class ScanEditForm(_ScanDatesMixin):
     def __init__(self, *args: Any, scan: Scan, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"title": scan.title, "opens_on": scan.opens_on, "closes_on": scan.closes_on})
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": scan.title,
+                "opens_on": scan.opens_on,
+                "closes_on": scan.closes_on,
+                "retention_days": scan.retention_days,
+            },
+        )
         super().__init__(*args, **kwargs)
         self.groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
         for group in self.groups:

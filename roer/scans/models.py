@@ -21,6 +21,10 @@ class ScanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def default_retention_days() -> int:
+    return int(settings.ROER_RETENTION_DAYS)
+
+
 class Scan(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -33,6 +37,16 @@ class Scan(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("The last day on which answers are accepted."))
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep personal data for (days)"),
+        default=default_retention_days,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Days after closing until the invitees' e-mail addresses and unsent answers are deleted. "
+            "The anonymous answers and all results stay."
+        ),
+    )
+    personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     report_foreword = models.TextField(
         _("foreword of the report"),
         blank=True,
@@ -77,6 +91,20 @@ class Scan(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status() == ScanStatus.CLOSED
+
+    @property
+    def closed_on(self) -> datetime.date | None:
+        """The day the scan closed: closed early by hand, or the day after its last day."""
+        if self.closed_at is not None:
+            return timezone.localdate(self.closed_at)
+        if self.closes_on < timezone.localdate():
+            return self.closes_on + datetime.timedelta(days=1)
+        return None
+
+    @property
+    def personal_data_due_on(self) -> datetime.date | None:
+        closed_on = self.closed_on
+        return closed_on + datetime.timedelta(days=self.retention_days) if closed_on else None
 
 
 class GroupKind(models.TextChoices):
@@ -144,7 +172,8 @@ class Invitation(models.Model):
     group = models.ForeignKey(
         RespondentGroup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("group")
     )
-    email = models.EmailField(_("e-mail address"))
+    # Emptied when the scan's retention period ends; the invitation itself stays, so counts stay right.
+    email = models.EmailField(_("e-mail address"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
@@ -161,7 +190,7 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["scan", "group", "submitted"])]
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or str(_("(removed)"))
 
 
 class AccessToken(models.Model):

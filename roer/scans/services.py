@@ -35,6 +35,7 @@ def scan_create(
     opens_on: datetime.date,
     closes_on: datetime.date,
     thresholds: Mapping[GroupKind, int],
+    retention_days: int | None = None,
 ) -> Scan:
     """A new scan with one respondent group per chosen kind, each with its anonymity threshold."""
     if not thresholds:
@@ -47,6 +48,8 @@ def scan_create(
         opens_on=opens_on,
         closes_on=closes_on,
     )
+    if retention_days is not None:
+        scan.retention_days = retention_days
     scan.full_clean()
     scan.save()
     groups = [
@@ -60,15 +63,23 @@ def scan_create(
 
 @transaction.atomic
 def scan_update(
-    *, scan: Scan, title: str, opens_on: datetime.date, closes_on: datetime.date, thresholds: Mapping[str, int]
+    *,
+    scan: Scan,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    thresholds: Mapping[str, int],
+    retention_days: int | None = None,
 ) -> Scan:
     """Change title, dates and thresholds; the instrument and the set of groups stay as they were."""
     scan = Scan.objects.select_for_update().get(pk=scan.pk)
     scan.title = title
     scan.opens_on = opens_on
     scan.closes_on = closes_on
+    if retention_days is not None:
+        scan.retention_days = retention_days
     scan.full_clean()
-    scan.save(update_fields=["title", "opens_on", "closes_on"])
+    scan.save(update_fields=["title", "opens_on", "closes_on", "retention_days"])
     for group in scan.groups.all():
         if group.kind in thresholds and thresholds[group.kind] != group.threshold:
             group.threshold = thresholds[group.kind]
@@ -170,7 +181,7 @@ def _email_with_new_link(
     token, token_hash = new_token()
     return AccessToken(invitation=invitation, token_hash=token_hash), TemplatedEmail(
         template=template,
-        to=invitation.email,
+        to=str(invitation.email),
         language=invitation.language,
         context={
             "scan": scan,
@@ -194,7 +205,7 @@ def _send_in_batches(scan: Scan, *, reminder: bool, base_url: str | None) -> int
         with transaction.atomic():
             batch = list(
                 Invitation.objects.select_for_update()
-                .filter(scan=scan, sent_at__isnull=not reminder, submitted=False)
+                .filter(scan=scan, sent_at__isnull=not reminder, submitted=False, email__isnull=False)
                 .exclude(pk__in=done)
                 .select_related("group")
                 .order_by("pk")[:BATCH_SIZE]

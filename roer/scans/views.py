@@ -33,6 +33,7 @@ def scan_create(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID)
             opens_on=form.cleaned_data["opens_on"],
             closes_on=form.cleaned_data["closes_on"],
             thresholds=form.thresholds(),
+            retention_days=form.cleaned_data["retention_days"],
         )
         messages.success(request, _("The scan has been created. Add the people you want to invite."))
         return redirect("scans:invitees", scan.code)
@@ -67,6 +68,7 @@ def scan_edit(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpRe
             opens_on=form.cleaned_data["opens_on"],
             closes_on=form.cleaned_data["closes_on"],
             thresholds=form.thresholds(),
+            retention_days=form.cleaned_data["retention_days"],
         )
         messages.success(request, _("The scan has been saved."))
         return redirect("scans:detail", scan.code)

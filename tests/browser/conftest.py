@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make between
 # browser steps are still synchronous and safe.
@@ -110,9 +110,38 @@ def journey(request: pytest.FixtureRequest) -> Iterator[Journey]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
+def csp_violations() -> Iterator[list[str]]:
+    """Every Content Security Policy violation the browser reports during a test; none are allowed."""
+    violations: list[str] = []
+    yield violations
+    assert violations == [], "Content Security Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server, csp_violations):  # type: ignore[no-untyped-def]
+    """A fresh browser (context) against the live server, listening for CSP violations."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900) -> BrowserContext:
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text
+                else None
+            ),
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> Page:  # type: ignore[no-untyped-def]
+    page = new_context().new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page

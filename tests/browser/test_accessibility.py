@@ -56,10 +56,9 @@ def test_a_reader_gets_an_accessible_no_permission_page(page: Page, journey, sca
     journey.check(page, "403")
 
 
-def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(browser, live_server, journey, scan):
+def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(new_context, journey, scan):
     invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
-    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
-    page = context.new_page()
+    page = new_context(width=320, height=640).new_page()
     page.goto(f"{link_for(invitation)}1/")
     for _ in range(2):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -68,7 +67,6 @@ def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(
         page.get_by_role("button", name="Volgende").click()
     expect(page.locator(".steps__text")).to_have_text("Stap 3 van 5")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    context.close()
 
 
 def test_focus_is_always_visible_on_the_questionnaire_and_the_results(page: Page, scan, bob):

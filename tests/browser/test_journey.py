@@ -36,7 +36,7 @@ def answer_page_with_keyboard(page: Page, presses: int) -> None:
 
 
 def test_a_scan_from_creation_to_results_in_the_browser(
-    page: Page, browser, live_server, organisation, journey, instrument_version
+    page: Page, new_context, organisation, journey, instrument_version
 ):
     manager = MembershipFactory(user=UserFactory(email="beheerder@alfa.example"), organisation=organisation).user
     MembershipFactory(user=UserFactory(email="lezer@alfa.example"), organisation=organisation, role=Role.LEZER)
@@ -80,7 +80,7 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     }
 
     # --- A director answers with the keyboard only, leaves halfway, and comes back ----------------
-    respondent = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
+    respondent = new_context().new_page()
     respondent.goto(links["d1@alfa.example"])
     expect(respondent.locator(".steps__text")).to_have_text("Stap 1 van 5")
     journey.check(respondent, "questionnaire page 1")
@@ -89,7 +89,7 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 5")
     respondent.context.close()  # the browser is closed halfway
 
-    back = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
+    back = new_context().new_page()
     back.goto(links["d1@alfa.example"])
     expect(back.locator(".steps__text")).to_have_text("Stap 2 van 5")
     journey.check(back, "questionnaire resumed on the developments page")

@@ -1,0 +1,156 @@
+"""Hypothesis fuzzing of everything a user can feed Roer: instrument files, invitee uploads and answer
+POSTs. No input gives a server error, and nothing valid that was already saved is lost."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roer.instruments.loader import DEFAULT_INSTRUMENT, InstrumentFileError, parse_instrument, read_instrument_bytes
+from roer.responses.models import ResponseDraft
+from roer.responses.questionnaire import pages_for
+from roer.scans.invitees import decode_upload, parse_csv, parse_pasted
+from roer.scans.models import GroupKind
+from tests.conftest import link_for
+from tests.factories import InvitationFactory
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+DEFAULT = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**9), 10**9), st.floats(allow_nan=True), st.text(max_size=30)
+)
+
+
+def _paths(value, path=()):  # type: ignore[no-untyped-def]
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, (*path, index))
+
+
+PATHS = [path for path in _paths(DEFAULT) if path][::7]  # a spread of places across the whole file
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_the_instrument_loader_never_fails_on_arbitrary_bytes(content):
+    problems = None
+    try:
+        read_instrument_bytes(content, source_name="fuzz.yaml")
+    except InstrumentFileError as error:
+        problems = error
+    if problems is not None:
+        assert problems.problems
+        assert "fuzz.yaml" in problems.describe()
+
+
+# Each example parses the whole instrument file (about 850 lines), so fewer examples than elsewhere.
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(PATHS), st.one_of(SCALARS, st.just("__delete__"), st.lists(SCALARS, max_size=3)))
+def test_the_instrument_loader_reports_any_damage_to_a_valid_file_with_its_place(path, value):
+    data = copy.deepcopy(DEFAULT)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if value == "__delete__":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    try:
+        parse_instrument(text, source_name="damaged.yaml")
+    except InstrumentFileError as error:
+        for problem in error.problems:
+            assert problem.message
+            assert problem.line is None or problem.line >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=4000))
+def test_invitee_files_of_any_content_are_read_or_refused_cleanly(content):
+    text = decode_upload(content)
+    if text is not None:
+        result = parse_csv(text, available_groups={"directie", "medewerkers"})
+        assert all(problem.line >= 1 for problem in result.problems)
+        assert all("@" in invitee.email for invitee in result.invitees)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_pasted_text_of_any_content_is_read_or_refused_cleanly(text):
+    result = parse_pasted(text, available_groups={"medewerkers"})
+    assert all(problem.line >= 1 for problem in result.problems)
+
+
+@FUZZ
+@given(
+    content=st.binary(max_size=3000),
+    valid=st.lists(st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.nl", fullmatch=True), max_size=5),
+)
+def test_an_upload_never_gives_a_server_error_and_keeps_its_valid_lines(alice_client, scan, content, valid):
+    body = b"\n".join([*(address.encode() for address in valid), content])
+    response = alice_client.post(
+        f"/scans/{scan.code}/invitees/",
+        {
+            "source": "upload",
+            "upload-file": SimpleUploadedFile("fuzz.csv", body),
+            "upload-group": scan.groups.get(kind=GroupKind.MEDEWERKERS).pk,
+            "upload-language": "nl",
+        },
+    )
+    assert response.status_code in (200, 302)
+    if decode_upload(body) is not None:
+        stored = set(scan.invitations.values_list("email", flat=True))
+        readable = {
+            invitee.email
+            for invitee in parse_csv(
+                decode_upload(body), available_groups={"medewerkers", "directie", "management", "informatievoorziening"}
+            ).invitees
+        }
+        assert readable <= stored | set()  # every line that reads as valid is kept
+
+
+ANSWER_VALUES = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "dk", ""]), st.text(max_size=50), st.just("9" * 400)
+)
+
+
+@pytest.fixture
+def respondent(scan):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    return invitation, link_for(invitation)
+
+
+@FUZZ
+@given(
+    fields=st.dictionaries(st.text(max_size=30), ANSWER_VALUES, max_size=8),
+    page=st.integers(-3, 9),
+    action=st.text(max_size=12),
+)
+def test_any_answer_post_is_handled_and_earlier_answers_are_kept(client, respondent, fields, page, action):
+    invitation, path = respondent
+    ResponseDraft.objects.update_or_create(invitation=invitation, defaults={"answers": {"ken_tijd": 4}, "page": 2})
+    before = ResponseDraft.objects.get(invitation=invitation).answers
+    response = client.post(f"{path}{abs(page)}/", {**fields, "action": action})
+    assert response.status_code in (200, 302)
+    invitation.refresh_from_db()
+    if invitation.submitted:
+        return  # a fuzzed "submit" on the last page is a real submission
+    after = ResponseDraft.objects.get(invitation=invitation).answers
+    posted = fields.get("ken_tijd")
+    if abs(page) == 1 and posted is not None and posted in {"1", "2", "3", "4", "5", "dk", ""}:
+        return  # the respondent changed or cleared this very answer
+    assert after.get("ken_tijd") == before["ken_tijd"]
+
+
+def test_the_fuzzed_page_holds_the_item_the_fuzz_test_watches(scan):
+    first = pages_for(scan.instrument_version.parsed, "others")[0]
+    assert "ken_tijd" in {question.code for question in first.scaled}

@@ -1,0 +1,116 @@
+"""Every URL that takes an identifier, tried by its owner (a scan manager of the organisation), a colleague
+(a reader of the same organisation) and an outsider (a scan manager of another organisation). A meta-test
+walks the URLconf and fails when a pattern with an identifier has no entry here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from roer.scans.models import GroupKind
+from tests.conftest import client_for
+from tests.factories import InvitationFactory
+from tests.helpers import closed_scan_with
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    kwargs: str  # which objects the URL names: "organisation", "open_scan", "closed_scan", ...
+    owner: int
+    colleague: int
+    outsider: int = 404
+    extra: tuple[tuple[str, str], ...] = ()
+    data: tuple[tuple[str, str], ...] = ()
+
+
+READ, MANAGE = (200, 200), (200, 403)
+ACCESS: dict[str, Rule] = {
+    "organisations:detail": Rule("get", "organisation", *READ),
+    "organisations:benchmark": Rule("post", "organisation", 302, 403, data=(("taking_part", "yes"),)),
+    "scans:create": Rule("get", "organisation", *MANAGE),
+    "scans:detail": Rule("get", "open_scan", *READ),
+    "scans:edit": Rule("get", "open_scan", *MANAGE),
+    "scans:invitees": Rule("get", "open_scan", *MANAGE),
+    "scans:invitation_remove": Rule("post", "invitation", 302, 403),
+    "scans:send_invitations": Rule("post", "open_scan", 302, 403),
+    "scans:send_reminders": Rule("post", "open_scan", 302, 403),
+    "scans:close": Rule("get", "open_scan", *MANAGE),
+    "results:scan": Rule("get", "closed_scan", *READ),
+    "reports:report": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
+    "reports:pdf": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
+    "reports:foreword": Rule("post", "closed_scan", 302, 403, data=(("foreword", "Hallo"),)),
+    "reports:export": Rule("get", "closed_scan", *MANAGE, extra=(("name", "scores"), ("extension", "csv"))),
+}
+# Patterns whose identifier is not an organisation's object, with the tests that cover them.
+EXEMPT = {
+    "responses:start": "a respondent's own link: tests/responses/test_answering.py and tests/test_security.py",
+    "responses:page": "a respondent's own link: test_answering.py, test_a_respondents_link_never_reaches_another_scan",
+    "password_reset_confirm": "Django's signed reset link, tested by Django itself",
+}
+
+
+def patterns(resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""):  # type: ignore[no-untyped-def]
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the administration site: staff only, see tests/test_admin.py
+            name = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from patterns(entry, name, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+def test_every_url_with_an_identifier_has_an_access_rule():
+    with_identifier = {name for name, route in patterns() if "<" in route}
+    assert with_identifier, "the URLconf walk found nothing"
+    missing = with_identifier - set(ACCESS) - set(EXEMPT)
+    assert missing == set(), f"add owner/colleague/outsider rules for: {sorted(missing)}"
+    assert set(ACCESS) <= with_identifier, "rules for URLs that no longer exist"
+
+
+@pytest.fixture
+def objects(organisation, scan, instrument_version):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS), sent_at=None)
+    closed = closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+    return {
+        "organisation": {"organisation_code": organisation.code},
+        "open_scan": {"scan_code": scan.code},
+        "closed_scan": {"scan_code": closed.code},
+        "invitation": {"scan_code": scan.code, "invitation_id": invitation.pk},
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+@pytest.mark.parametrize("who", ["owner", "colleague", "outsider"])
+def test_owner_colleague_and_outsider(name, who, objects, alice, bob, charlie):
+    rule = ACCESS[name]
+    url = reverse(name, kwargs={**objects[rule.kwargs], **dict(rule.extra)})
+    user = {"owner": alice, "colleague": bob, "outsider": charlie}[who]
+    client = client_for(user)
+    response = client.post(url, dict(rule.data)) if rule.method == "post" else client.get(url)
+    assert response.status_code == getattr(rule, who), f"{who} on {url}"
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_an_anonymous_visitor_is_sent_to_log_in(name, objects, client):
+    rule = ACCESS[name]
+    url = reverse(name, kwargs={**objects[rule.kwargs], **dict(rule.extra)})
+    response = client.post(url) if rule.method == "post" else client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_a_respondents_link_never_reaches_another_scan(client, scan, other_scan):
+    from roer.responses.models import ResponseDraft
+    from tests.conftest import link_for
+
+    mine = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    theirs = InvitationFactory(scan=other_scan, group=other_scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    ResponseDraft.objects.create(invitation=theirs, answers={"ont_overzicht": 5}, page=3)
+    path = link_for(mine)
+    assert client.get(path).url == f"{path}1/"  # my own draft, not theirs
+    assert "checked" not in client.get(f"{path}1/").content.decode()
