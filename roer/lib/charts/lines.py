@@ -13,20 +13,12 @@ LEFT, RIGHT, TOP, BOTTOM = 50, 170, 20, 50
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(palette.Styled):
     name: str
     css_class: str
     points: str  # "x,y x,y" of the known values, in order
     markers: tuple[tuple[float, float, float], ...]  # x, y, value
     label_y: float | None
-
-    @property
-    def colour(self) -> str:
-        return palette.colour(self.css_class)
-
-    @property
-    def dash(self) -> str:
-        return palette.dash(self.css_class)
 
 
 @dataclass(frozen=True)

@@ -27,3 +27,17 @@ def colour(css_class: str) -> str:
 
 def dash(css_class: str) -> str:
     return SERIES.get(css_class, (MUTED, ""))[1]
+
+
+class Styled:
+    """Mixin for a chart series with a `css_class`: its colour and dash pattern as SVG attributes."""
+
+    css_class: str
+
+    @property
+    def colour(self) -> str:
+        return colour(self.css_class)
+
+    @property
+    def dash(self) -> str:
+        return dash(self.css_class)

@@ -35,19 +35,11 @@ class Axis:
 
 
 @dataclass(frozen=True)
-class Series:
+class Series(palette.Styled):
     name: str
     css_class: str
     polygon: str | None  # "x,y x,y ..." when every value is known
     markers: tuple[tuple[Point, float], ...]
-
-    @property
-    def colour(self) -> str:
-        return palette.colour(self.css_class)
-
-    @property
-    def dash(self) -> str:
-        return palette.dash(self.css_class)
 
 
 @dataclass(frozen=True)
