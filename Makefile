@@ -78,6 +78,12 @@ test-translations: install-dev system-packages
 bench: install-dev
 	$(BIN)/python -m bench.run
 
+## load: the load test in bench/load.py: Roer under gunicorn against a bare WSGI app, a Django hello and
+## django-survey-and-report, on SQLite and PostgreSQL; prints one table (about five minutes)
+load: install-dev
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[load]'
+	$(BIN)/python -m bench.load
+
 ## lint: ruff (lint and format check) and mypy; `make test` runs it too
 lint: install-dev
 	$(BIN)/ruff check .

@@ -55,16 +55,18 @@ PEER_DIR = ROOT / "bench" / "peer"
 PEER_REQUIREMENTS = ["django-survey-and-report==1.5.0", "Django==5.2.19", "gunicorn==27.0.1"]
 LOAD_DATABASE = "roer_load"
 
-# gthread, 2 processes (one per core) with 4 threads each; LOAD_* variables override it for experiments.
+# gthread, 3 processes with 1 thread each; LOAD_* variables override it for experiments.
 WORKER_CHOICE = [
-    "workers: one process per core, as Django is CPU-bound and the GIL runs one thread per process at a time;",
-    "  4 threads each keep the core busy while a thread waits for SQLite's write lock or PostgreSQL, and keep",
-    "  connections alive. Tried on this 2-core machine: sync 2 and 3 (no keep-alive, 30-50% fewer saves/s),",
-    "  gthread 2x2 (same as 2x4), 2x8, 2x16, 3x3, 3x4 and 4x2 (no gain; p99 up to 2-5 s, more memory).",
+    "workers: 3 processes of 1 thread (gthread, for keep-alive). Django is CPU-bound: threads in one process",
+    "  contend for the GIL, and every extra thread cost more than it gained once the questionnaire stopped",
+    "  waiting on the database. A third process keeps both cores busy while one waits for SQLite's write",
+    "  lock. Tried on this 2-core machine: gthread 2x4 (questionnaire GET 36% of the Django hello, 260",
+    "  saves/s), 2x1 (52%, 300/s), 3x1 (49%, 330/s), 4x1 (50%, 290/s, p99 up to 450 ms); sync workers lose",
+    "  keep-alive (30-50% fewer saves/s).",
 ]
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS", "gthread")
-WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
-THREADS = int(os.environ.get("LOAD_THREADS", "4"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+THREADS = int(os.environ.get("LOAD_THREADS", "1"))
 REUSE_PORT = os.environ.get("LOAD_REUSE_PORT", "0") == "1"
 ROER_APP = os.environ.get("LOAD_ROER_APP", "roer.wsgi:application")  # another entry point, to try a change
 CONCURRENCY = int(os.environ.get("LOAD_CONCURRENCY", "50"))

@@ -34,3 +34,7 @@ class InstrumentVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: InstrumentVersion | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: InstrumentVersion | None = None) -> bool:
+        # A version is never removed: responses, figures and caches refer to it for good.
+        return False

@@ -56,7 +56,9 @@ class InstrumentVersion(models.Model):
 
     @cached_property
     def parsed(self) -> InstrumentDefinition:
-        return _parse_cached(self.pk, self.content_hash, self.definition)
+        # The definition field is read only on a cache miss: hot paths load versions without it.
+        cached = _CACHE.get((self.pk, self.content_hash))
+        return cached if cached is not None else _parse_cached(self.pk, self.content_hash, self.definition)
 
     @cached_property
     def spec(self) -> InstrumentSpec:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -89,3 +90,44 @@ class PageForm(forms.Form):
             question.code: cleaned[question.code].strip() for question in self.page.open if question.code in cleaned
         }
         return answers, blank, open_answers
+
+
+PageAnswers = tuple[dict[str, int | None], set[str], dict[str, str]]
+
+
+def quick_page_answers(page: Page, data: Mapping[str, str], points: Mapping[str, int]) -> PageAnswers | None:
+    """The same result as PageForm(data).valid_answers() for a POST without any invalid value, without
+    building a form: most POSTs are valid, and a form of 80 choice fields costs a millisecond to build.
+
+    `points` gives each scaled question's number of scale points. Returns None when anything is invalid,
+    so that the caller builds the real form, whose messages say what is wrong.
+    """
+    answers: dict[str, int | None] = {}
+    blank: set[str] = set()
+    for question in page.scaled_questions():
+        value = data.get(question.code)
+        if value is None:
+            continue
+        if value == "":
+            blank.add(question.code)
+        elif value == DONT_KNOW:
+            answers[question.code] = None
+        elif (
+            value.isdigit()
+            and value.isascii()
+            and 1 <= int(value) <= points[question.code]
+            and str(int(value)) == value
+        ):
+            answers[question.code] = int(value)
+        else:
+            return None
+    open_answers: dict[str, str] = {}
+    for question in page.open:
+        text = data.get(question.code)
+        if text is None:
+            continue
+        text = text.strip()
+        if len(text) > MAX_OPEN_ANSWER or "\x00" in text:
+            return None
+        open_answers[question.code] = text
+    return answers, blank, open_answers

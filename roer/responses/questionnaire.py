@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
+from roer.instruments.models import InstrumentVersion
 from roer.instruments.schema import InstrumentDefinition, Perspective, Text
 
 DONT_KNOW = "dk"
@@ -86,3 +87,33 @@ def pages_for(definition: InstrumentDefinition, perspective: Perspective) -> tup
     if closing_scaled or closing_open:
         pages.append(Page(len(pages) + 1, None, None, closing_scaled, closing_open))
     return tuple(pages)
+
+
+_PAGES: dict[tuple[int, str, str], tuple[Page, ...]] = {}
+
+
+def pages_of(version: InstrumentVersion, perspective: Perspective) -> tuple[Page, ...]:
+    """pages_for of a stored version, kept per process: versions never change."""
+    key = (version.pk, version.content_hash, perspective)
+    pages = _PAGES.get(key)
+    if pages is None:
+        pages = _PAGES[key] = pages_for(version.parsed, perspective)
+    return pages
+
+
+_POINTS: dict[tuple[int, str], dict[str, int]] = {}
+
+
+def scale_points_of(version: InstrumentVersion) -> dict[str, int]:
+    """The number of scale points of every question answered on a scale, per version."""
+    key = (version.pk, version.content_hash)
+    points = _POINTS.get(key)
+    if points is None:
+        definition = version.parsed
+        points = dict.fromkeys(definition.scaled_codes(), definition.scale.points)
+        if definition.developments:
+            for development in definition.developments.items:
+                points[development.knowledge_code] = len(definition.developments.knowledge_labels)
+                points[development.impact_code] = len(definition.developments.impact_labels)
+        _POINTS[key] = points
+    return points

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from roer.instruments.models import InstrumentVersion
+from roer.lib.fastget import Part, Select, column, table
 from roer.lib.tokens import hash_token, looks_like_token
+from roer.organisations.models import Organisation
 from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
 from roer.results.models import ScanFigures
-from roer.scans.models import AccessToken, Invitation, ScanStatus
+from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, ScanStatus
 from roer.scoring import respondent_dimension_scores
 
 
@@ -32,16 +36,9 @@ class LinkLookup:
 def invitation_for_token(token: str) -> LinkLookup:
     if not looks_like_token(token):
         return LinkLookup(LinkState.UNKNOWN)
-    access = (
-        AccessToken.objects.select_related(
-            "invitation__group", "invitation__scan__organisation", "invitation__scan__instrument_version"
-        )
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if access is None:
+    invitation = _invitation_behind(hash_token(token))
+    if invitation is None:
         return LinkLookup(LinkState.UNKNOWN)
-    invitation = access.invitation
     if invitation.submitted:
         return LinkLookup(LinkState.SUBMITTED, invitation)
     status = invitation.scan.status()
@@ -50,6 +47,61 @@ def invitation_for_token(token: str) -> LinkLookup:
     if status == ScanStatus.CLOSED:
         return LinkLookup(LinkState.CLOSED, invitation)
     return LinkLookup(LinkState.VALID, invitation)
+
+
+_VERSIONS: dict[int, InstrumentVersion] = {}
+_LINK_SELECT: Select | None = None
+
+
+def _link_select() -> Select:
+    """token -> invitation, its scan, the scan's organisation, its group, and the draft if there is one."""
+    global _LINK_SELECT
+    if _LINK_SELECT is None:
+        invitation, scan, organisation, group, draft = (
+            Part(Invitation, "i", ["scan", "group", "language", "submitted"]),
+            Part(Scan, "s", ["organisation", "instrument_version", "title", "opens_on", "closes_on", "closed_at"]),
+            Part(Organisation, "o", ["code", "name"]),
+            Part(RespondentGroup, "g", ["scan", "kind", "threshold"]),
+            Part(ResponseDraft, "d", ["invitation", "answers", "open_answers", "page"]),
+        )
+
+        def join(model: type[Model], alias: str, on: str, kind: str = "JOIN") -> str:
+            key = column(model, alias, "id" if kind == "JOIN" else "invitation")
+            return f" {kind} {table(model, alias)} ON {key} = {on}"
+
+        joins = (
+            f"FROM {table(AccessToken, 't')}"
+            + join(Invitation, "i", column(AccessToken, "t", "invitation"))
+            + join(Scan, "s", column(Invitation, "i", "scan"))
+            + join(Organisation, "o", column(Scan, "s", "organisation"))
+            + join(RespondentGroup, "g", column(Invitation, "i", "group"))
+            + join(ResponseDraft, "d", column(Invitation, "i", "id"), kind="LEFT JOIN")
+        )
+        where = f"{column(AccessToken, 't', 'token_hash')} = %s"
+        _LINK_SELECT = Select([invitation, scan, organisation, group, draft], joins, where)
+    return _LINK_SELECT
+
+
+def _invitation_behind(token_hash: str) -> Invitation | None:
+    """The invitation with its scan, organisation, group and draft, in one query: every questionnaire
+    request passes here (see roer.lib.fastget). The scan is read fresh, so closing it stops its links at
+    once; instrument versions are immutable and cannot be deleted, so they are kept per process."""
+    found = _link_select().one(token_hash)
+    if found is None:
+        return None
+    invitation, scan, organisation, group, draft = found
+    if not isinstance(invitation, Invitation) or not isinstance(scan, Scan):  # pragma: no cover - inner joins
+        return None
+    scan.organisation = organisation  # type: ignore[assignment]
+    version = _VERSIONS.get(scan.instrument_version_id)
+    if version is None:
+        version = InstrumentVersion.objects.defer("definition", "source_text").get(pk=scan.instrument_version_id)
+        _VERSIONS[scan.instrument_version_id] = version
+    scan.instrument_version = version
+    invitation.scan = scan
+    invitation.group = group  # type: ignore[assignment]
+    invitation._draft = draft  # type: ignore[attr-defined]  # read by draft_for, saving it a query
+    return invitation
 
 
 @transaction.atomic
@@ -79,6 +131,8 @@ def draft_save(
 
 
 def draft_for(invitation: Invitation) -> ResponseDraft:
+    if hasattr(invitation, "_draft"):
+        return invitation._draft or ResponseDraft(invitation=invitation)
     return ResponseDraft.objects.filter(invitation=invitation).first() or ResponseDraft(invitation=invitation)
 
 

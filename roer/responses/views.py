@@ -11,8 +11,10 @@ from django.views.decorators.cache import never_cache
 
 from roer.lib.middleware import chosen_language
 from roer.lib.ratelimits import count_failure, over_limit, too_many_requests
-from roer.responses.forms import PageForm
-from roer.responses.questionnaire import pages_for
+from roer.responses.forms import PageForm, quick_page_answers
+from roer.responses.markup import filled, questions_markup
+from roer.responses.pagecache import render_page
+from roer.responses.questionnaire import pages_of, scale_points_of
 from roer.responses.services import (
     LinkLookup,
     LinkState,
@@ -80,17 +82,25 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         # Until the respondent uses the language switch, the questionnaire speaks the invitation's language.
         translation.activate(invitation.language)
         request.LANGUAGE_CODE = invitation.language
-    definition = scan.instrument_version.parsed
-    pages = pages_for(definition, invitation.group.perspective)
+    version = scan.instrument_version
+    definition = version.parsed
+    perspective = invitation.group.perspective
+    pages = pages_of(version, perspective)
     if not 1 <= number <= len(pages):
         return redirect("responses:page", token, 1)
     current = pages[number - 1]
     draft = draft_for(invitation)
 
     if request.method == "POST":
-        form = PageForm(request.POST, page=current, scale=definition.scale, developments=definition.developments)
-        valid = form.is_valid()
-        answers, cleared, open_answers = form.valid_answers()
+        form = None
+        quick = quick_page_answers(current, request.POST, scale_points_of(version))
+        if quick is not None:
+            valid = True
+            answers, cleared, open_answers = quick
+        else:
+            form = PageForm(request.POST, page=current, scale=definition.scale, developments=definition.developments)
+            valid = form.is_valid()
+            answers, cleared, open_answers = form.valid_answers()
         action = request.POST.get("action", "next")
         target = _target_page(action, number, len(pages)) if valid else number
         # The page the respondent is going to is saved, so the link resumes exactly there.
@@ -105,29 +115,35 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
                 response_submit(invitation=invitation)
                 return redirect("responses:start", token)
             return redirect("responses:page", token, target)
+        questions_html = None
     else:
-        form = PageForm(
-            initial=PageForm.initial_from(current, draft.answers, draft.open_answers),
-            page=current,
-            scale=definition.scale,
-            developments=definition.developments,
-        )
+        form = None
+        questions_html = None
 
-    return render(
+    language = get_language() or "nl"
+    context = {
+        "scan": scan,
+        "organisation": scan.organisation,
+        "form": form,
+        "page": current,
+        "page_title": current.title_in(language),
+        "page_description": current.description.get(language) if current.description else "",
+        "pages": [(candidate.number, candidate.title_in(language)) for candidate in pages],
+        "page_count": len(pages),
+        "is_last": number == len(pages),
+        "token": token,
+        "questions_html": questions_html,
+        "page_scaled_codes": {question.code for question in current.scaled},
+        "page_open_codes": {question.code for question in current.open},
+    }
+    if form is not None:  # answers with errors: the ordinary way, with the form's messages
+        return render(request, "responses/page.html", context)
+    key = (scan.pk, scan.title, scan.organisation.name, version.pk, version.content_hash, number, perspective, language)
+    html = render_page(
         request,
+        key,
         "responses/page.html",
-        {
-            "scan": scan,
-            "organisation": scan.organisation,
-            "form": form,
-            "page": current,
-            "page_title": current.title_in(get_language() or "nl"),
-            "page_description": current.description.get(get_language() or "nl") if current.description else "",
-            "pages": [(candidate.number, candidate.title_in(get_language() or "nl")) for candidate in pages],
-            "page_count": len(pages),
-            "is_last": number == len(pages),
-            "token": token,
-            "page_scaled_codes": {question.code for question in current.scaled},
-            "page_open_codes": {question.code for question in current.open},
-        },
+        context,
+        lambda: filled(questions_markup(version, current, perspective, language), draft.answers, draft.open_answers),
     )
+    return HttpResponse(html)

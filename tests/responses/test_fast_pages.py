@@ -1,0 +1,103 @@
+"""The fast questionnaire page (rendered once, filled per request) is the page the template would render."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import translation
+
+from roer.responses.forms import PageForm
+from roer.responses.markup import filled, questions_markup
+from roer.responses.models import ResponseDraft
+from roer.responses.questionnaire import pages_for
+from roer.scans.models import GroupKind
+from tests.conftest import link_for
+from tests.factories import InvitationFactory
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("perspective", ["self", "others"])
+def test_the_filled_questions_equal_the_template_with_the_answers(instrument_version, language, perspective):
+    definition = instrument_version.parsed
+    with translation.override(language):
+        for page in pages_for(definition, perspective):
+            codes = [question.code for question in page.scaled_questions()]
+            answers = {
+                code: (None if index % 7 == 0 else 1 + index % 5) for index, code in enumerate(codes) if index % 3
+            }
+            open_answers = {question.code: 'Komma, "quote" <b>en</b>\nregel' for question in page.open}
+            form = PageForm(
+                initial=PageForm.initial_from(page, answers, open_answers),
+                page=page,
+                scale=definition.scale,
+                developments=definition.developments,
+            )
+            slow = render_to_string(
+                "responses/partials/questions.html",
+                {
+                    "form": form,
+                    "page": page,
+                    "page_scaled_codes": {q.code for q in page.scaled},
+                    "page_open_codes": {q.code for q in page.open},
+                },
+            )
+            fast = filled(questions_markup(instrument_version, page, perspective, language), answers, open_answers)
+            assert fast == slow, f"page {page.number}"
+
+
+def test_the_csrf_token_of_a_fast_page_is_accepted(scan):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    path = link_for(invitation)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"{path}1/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    response = client.post(f"{path}1/", {"csrfmiddlewaretoken": token, "ken_tijd": "4", "action": "next"})
+    assert response.status_code == 302
+    assert ResponseDraft.objects.get(invitation=invitation).answers == {"ken_tijd": 4}
+
+
+def test_two_respondents_get_their_own_answers_address_and_token(scan):
+    first, second = (InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS)) for _ in range(2))
+    ResponseDraft.objects.create(invitation=first, answers={"ken_tijd": 5})
+    first_path, second_path = link_for(first), link_for(second)
+    first_page = Client().get(f"{first_path}1/").content.decode()
+    second_page = Client().get(f"{second_path}1/").content.decode()
+    assert 'value="5" id="id_ken_tijd_4" checked' in first_page
+    assert "checked" not in second_page
+    assert f'name="next" value="{first_path}1/"' in first_page
+    assert f'name="next" value="{second_path}1/"' in second_page
+    assert "\x00" not in first_page + second_page
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file  # noqa: E402
+from roer.responses.forms import quick_page_answers  # noqa: E402
+
+DEFINITION, _ = read_instrument_file(DEFAULT_INSTRUMENT)
+PAGES = pages_for(DEFINITION, "self")
+POINTS = {code: 5 for page in PAGES for code in (q.code for q in page.scaled_questions())}
+VALUES = st.one_of(st.sampled_from(["", "1", "3", "5", "dk", "6", "0", "04", " 4", "x", "٣"]), st.text(max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    page=st.sampled_from(PAGES),
+    picks=st.lists(st.tuples(st.integers(0, 40), VALUES), max_size=12),
+    text=st.text(max_size=30),
+)
+def test_the_quick_check_agrees_with_the_form_whenever_it_answers(page, picks, text):
+    codes = [question.code for question in page.scaled_questions()]
+    data = {codes[index % len(codes)]: value for index, value in picks} if codes else {}
+    for question in page.open:
+        data[question.code] = text
+    quick = quick_page_answers(page, data, POINTS)
+    form = PageForm(data, page=page, scale=DEFINITION.scale, developments=DEFINITION.developments)
+    valid = form.is_valid()
+    if quick is None:
+        assert not valid or any(value not in {"", "dk", "1", "2", "3", "4", "5"} for value in data.values())
+    else:
+        assert valid
+        assert quick == form.valid_answers()
