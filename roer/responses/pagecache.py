@@ -4,6 +4,9 @@ A questionnaire page differs between respondents only in the CSRF token, the pag
 language switch) and the answers already given. The rest depends on the scan, the instrument version, the
 page, the perspective and the language, so it is rendered once per process with placeholders in those
 three places; a request then joins the pieces. Pages with validation errors take the ordinary way.
+
+The shared render sees no one's session: a signed-in visitor's name or pending messages would otherwise
+be shown to every respondent after them (and the messages used up on a page that does not show them).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -55,7 +59,15 @@ def render_page(
     if page is None:
         html = render_to_string(
             template,
-            {**context, "csrf_token": CSRF, "next_path": NEXT, "questions_html": mark_safe(QUESTIONS)},  # noqa: S308
+            {
+                **context,
+                "csrf_token": CSRF,
+                "next_path": NEXT,
+                "questions_html": mark_safe(QUESTIONS),  # noqa: S308 - our own placeholder
+                "user": AnonymousUser(),
+                "messages": (),
+                "perms": None,
+            },
             request=request,
         )
         if len(_CACHE) >= _MAX_CACHED:

@@ -131,7 +131,6 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         "pages": [(candidate.number, candidate.title_in(language)) for candidate in pages],
         "page_count": len(pages),
         "is_last": number == len(pages),
-        "token": token,
         "questions_html": questions_html,
         "page_scaled_codes": {question.code for question in current.scaled},
         "page_open_codes": {question.code for question in current.open},

@@ -3,10 +3,15 @@
 import re
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
+from roer.responses import pagecache
 from roer.responses.forms import PageForm
 from roer.responses.markup import filled, questions_markup
 from roer.responses.models import ResponseDraft
@@ -68,6 +73,24 @@ def test_two_respondents_get_their_own_answers_address_and_token(scan):
     assert f'name="next" value="{first_path}1/"' in first_page
     assert f'name="next" value="{second_path}1/"' in second_page
     assert "\x00" not in first_page + second_page
+
+
+def test_a_signed_in_visitor_leaves_no_name_or_message_in_the_page_others_get(scan, alice_client):
+    """The page is rendered once for everyone, so nothing of the first visitor's session may end up in it."""
+    pagecache._CACHE.clear()
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.SUCCESS, "Invitations sent to 40 people")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    alice_client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    group = scan.groups.get(kind=GroupKind.MEDEWERKERS)
+    first, second = InvitationFactory(scan=scan, group=group), InvitationFactory(scan=scan, group=group)
+    alice_client.get(f"{link_for(first)}1/")
+    page = Client().get(f"{link_for(second)}1/").content.decode()
+    assert "Invitations sent" not in page
+    assert "alice" not in page.lower()
+    # The message was not used up on a page it did not appear on: it waits for the visitor's next page.
+    assert "Invitations sent" in alice_client.get(reverse("organisations:dashboard")).content.decode()
 
 
 from hypothesis import given, settings  # noqa: E402
