@@ -7,12 +7,12 @@ Answers are never shown beside a respondent's scores, and never in the order the
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils.crypto import salted_hmac
 
 from roer.instruments.schema import Text
 from roer.responses.models import OpenAnswer, Response
@@ -38,6 +38,13 @@ def open_answer_threshold(group: RespondentGroup) -> int:
     return max(settings.ROER_OPEN_ANSWER_THRESHOLD, group.threshold + 1)
 
 
+def _order_key(pk: int) -> str:
+    """A stable order that no reader can compute: keyed with the server's secret, so it reveals neither
+    the order in which answers came in (ids are sequential) nor which answers to different questions
+    came from the same person. A shuffle seeded with anything visible could be replayed and undone."""
+    return salted_hmac("roer.open_answers.order", str(pk)).hexdigest()
+
+
 def open_answers(scan: Scan, *, limit: int | None = None) -> tuple[OpenQuestionAnswers, ...]:
     definition = scan.instrument_version.parsed
     groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
@@ -45,21 +52,16 @@ def open_answers(scan: Scan, *, limit: int | None = None) -> tuple[OpenQuestionA
         Response.objects.filter(scan=scan).values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
     )
     allowed = [group for group in groups if responses.get(group.pk, 0) >= open_answer_threshold(group)]
-    texts: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for code, group_id, text in (
-        OpenAnswer.objects.filter(response__scan=scan, response__group__in=allowed)
-        .order_by("pk")
-        .values_list("code", "response__group_id", "text")
-    ):
-        texts[(code, group_id)].append(text)
-    # A fixed order per scan that says nothing about who answered first.
-    shuffler = random.Random(scan.code.int)  # noqa: S311 - ordering, not security
+    keyed: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+    for pk, code, group_id, text in OpenAnswer.objects.filter(
+        response__scan=scan, response__group__in=allowed
+    ).values_list("pk", "code", "response__group_id", "text"):
+        keyed[(code, group_id)].append((_order_key(pk), text))
     result = []
     for question in definition.open_questions:
         per_group = []
         for group in allowed:
-            answers = texts.get((question.code, group.pk), [])
-            shuffler.shuffle(answers)
+            answers = [text for _key, text in sorted(keyed.get((question.code, group.pk), []))]
             shown = answers if limit is None else answers[:limit]
             per_group.append(OpenAnswerGroup(group, tuple(shown), len(answers)))
         hidden = tuple(group for group in groups if group not in allowed and responses.get(group.pk, 0))
