@@ -96,9 +96,9 @@ format: install-dev
 
 ## messages: refresh the catalogues after changing user-facing text, then translate the new Dutch entries
 messages: install-dev
-	cd roer && ../$(MANAGE) makemessages --locale nl --locale en --no-obsolete --add-location file
+	cd roer && ../$(BIN)/python ../manage.py makemessages --locale nl --locale en --no-obsolete --add-location file
 	$(BIN)/python scripts/sync_english_catalogue.py
-	cd roer && ../$(MANAGE) compilemessages --locale nl --locale en
+	cd roer && ../$(BIN)/python ../manage.py compilemessages --locale nl --locale en
 
 clean-demo:
 	rm -f var/roer.sqlite3 var/roer.sqlite3-wal var/roer.sqlite3-shm

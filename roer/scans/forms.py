@@ -120,6 +120,11 @@ class ScanEditForm(_ScanDatesMixin):
             field = _threshold_field(group.group_kind)
             field.initial = group.threshold
             self.fields[f"threshold_{group.kind}"] = field
+        # Shown read-only here; scans.services.scan_update refuses the change whatever is posted.
+        self.closed = scan.is_closed
+        if self.closed:
+            for name in ("opens_on", "closes_on", *(f"threshold_{group.kind}" for group in self.groups)):
+                self.fields[name].disabled = True
 
     def threshold_rows(self) -> list[tuple[RespondentGroup, forms.BoundField]]:
         return [(group, self[f"threshold_{group.kind}"]) for group in self.groups]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -71,8 +72,15 @@ def scan_update(
     thresholds: Mapping[str, int],
     retention_days: int | None = None,
 ) -> Scan:
-    """Change title, dates and thresholds; the instrument and the set of groups stay as they were."""
+    """Change title, dates and thresholds; the instrument and the set of groups stay as they were.
+
+    Raises ValidationError, keyed by the edit form's field names, for a change that would break
+    anonymity: see `_anonymity_problems`."""
     scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    groups = list(scan.groups.all())
+    problems = _anonymity_problems(scan, groups, opens_on=opens_on, closes_on=closes_on, thresholds=thresholds)
+    if problems:
+        raise ValidationError(problems)
     scan.title = title
     scan.opens_on = opens_on
     scan.closes_on = closes_on
@@ -80,12 +88,52 @@ def scan_update(
         scan.retention_days = retention_days
     scan.full_clean()
     scan.save(update_fields=["title", "opens_on", "closes_on", "retention_days"])
-    for group in scan.groups.all():
+    for group in groups:
         if group.kind in thresholds and thresholds[group.kind] != group.threshold:
             group.threshold = thresholds[group.kind]
             group.full_clean(exclude=["scan"])
             group.save(update_fields=["threshold"])
     return scan
+
+
+def _anonymity_problems(
+    scan: Scan,
+    groups: list[RespondentGroup],
+    *,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    thresholds: Mapping[str, int],
+) -> dict[str, str]:
+    """Changes that would let a reader combine two views of the same answers.
+
+    Results are shown once a scan closes. Reopening it, or changing a threshold afterwards, shows a
+    second set of figures beside the first, and the difference between them can single out a person
+    that each set on its own protects. Lowering a threshold after people answered breaks the promise
+    they answered under."""
+    problems: dict[str, str] = {}
+    closed = scan.is_closed
+    if closed:
+        frozen = _("A closed scan keeps its dates and thresholds, so that results already read cannot change.")
+        if opens_on != scan.opens_on:
+            problems["opens_on"] = frozen
+        if closes_on != scan.closes_on:
+            problems["closes_on"] = frozen
+    elif closes_on != scan.closes_on and closes_on < timezone.localdate():
+        problems["closes_on"] = _(
+            "The closing date cannot lie in the past. To stop answering now, close the scan on its page."
+        )
+    answered = scan.invitations.filter(submitted=True).exists()
+    for group in groups:
+        wanted = thresholds.get(group.kind, group.threshold)
+        if wanted == group.threshold:
+            continue
+        if closed:
+            problems[f"threshold_{group.kind}"] = frozen
+        elif answered and wanted < group.threshold:
+            problems[f"threshold_{group.kind}"] = _(
+                "People have already answered under a threshold of %(threshold)s: it can be raised, not lowered."
+            ) % {"threshold": group.threshold}
+    return problems
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -62,16 +63,20 @@ def scan_edit(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpRe
     scan = get_scan_for_user(request.user, scan_code, manage=True).scan
     form = ScanEditForm(request.POST or None, scan=scan)
     if request.method == "POST" and form.is_valid():
-        services.scan_update(
-            scan=scan,
-            title=form.cleaned_data["title"],
-            opens_on=form.cleaned_data["opens_on"],
-            closes_on=form.cleaned_data["closes_on"],
-            thresholds=form.thresholds(),
-            retention_days=form.cleaned_data["retention_days"],
-        )
-        messages.success(request, _("The scan has been saved."))
-        return redirect("scans:detail", scan.code)
+        try:
+            services.scan_update(
+                scan=scan,
+                title=form.cleaned_data["title"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+                thresholds=form.thresholds(),
+                retention_days=form.cleaned_data["retention_days"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The scan has been saved."))
+            return redirect("scans:detail", scan.code)
     return render(request, "scans/scan_edit.html", {"form": form, "scan": scan, "organisation": scan.organisation})
 
 

@@ -137,3 +137,81 @@ def test_closing_asks_for_confirmation_first(alice_client, scan):
     assert alice_client.post(f"/scans/{scan.code}/close/").status_code == 302
     scan.refresh_from_db()
     assert scan.closed_at is not None
+
+
+def edit_data(scan, **overrides):
+    data = {
+        "title": scan.title,
+        "opens_on": scan.opens_on.isoformat(),
+        "closes_on": scan.closes_on.isoformat(),
+        **{f"threshold_{group.kind}": str(group.threshold) for group in scan.groups.all()},
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_closed_scan_cannot_be_reopened_or_get_other_thresholds(alice_client, scan):
+    """Two sets of figures for the same answers could be subtracted from each other."""
+    scan.closed_at = timezone.now()
+    scan.save()
+    page = alice_client.get(f"/scans/{scan.code}/edit/").content.decode()
+    assert "Deze scan is gesloten. De data en anonimiteitsdrempels blijven zoals ze waren" in page
+    later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = alice_client.post(
+        f"/scans/{scan.code}/edit/",
+        edit_data(scan, title="Nieuwe titel", closes_on=later, threshold_management="11"),
+    )
+    assert response.status_code == 302  # the title is saved; the posted dates and thresholds are ignored
+    scan.refresh_from_db()
+    assert scan.title == "Nieuwe titel"
+    assert scan.closes_on != datetime.date.fromisoformat(later)
+    assert scan.groups.get(kind="management").threshold == 5
+
+
+def test_the_service_refuses_to_change_a_closed_scan_whatever_the_caller(scan):
+    from django.core.exceptions import ValidationError
+
+    from roer.scans.services import scan_update
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    scan.opens_on, scan.closes_on = yesterday - datetime.timedelta(days=10), yesterday
+    scan.save()
+    with pytest.raises(ValidationError) as raised:
+        scan_update(
+            scan=scan,
+            title=scan.title,
+            opens_on=scan.opens_on,
+            closes_on=yesterday + datetime.timedelta(days=30),
+            thresholds={"management": 11},
+        )
+    assert set(raised.value.message_dict) == {"closes_on", "threshold_management"}
+    scan.refresh_from_db()
+    assert scan.closes_on == yesterday
+    assert scan.groups.get(kind="management").threshold == 5
+
+
+def test_the_closing_date_of_an_open_scan_cannot_move_into_the_past(alice_client, scan):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = alice_client.post(
+        f"/scans/{scan.code}/edit/", edit_data(scan, title="Kept", closes_on=yesterday.isoformat())
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "De sluitingsdatum kan niet in het verleden liggen." in page
+    assert 'value="Kept"' in page  # what was typed stays in the form
+    scan.refresh_from_db()
+    assert scan.is_open
+    assert scan.title == "Scan Alfa 2026"
+
+
+def test_once_someone_answered_a_threshold_can_be_raised_but_not_lowered(alice_client, scan):
+    from roer.scans.models import Invitation
+
+    Invitation.objects.create(scan=scan, group=scan.groups.get(kind="medewerkers"), submitted=True)
+    response = alice_client.post(f"/scans/{scan.code}/edit/", edit_data(scan, threshold_medewerkers="4"))
+    assert response.status_code == 200
+    assert "Er is al geantwoord onder een drempel van 5: die kan omhoog, niet omlaag." in response.content.decode()
+    assert scan.groups.get(kind="medewerkers").threshold == 5
+    response = alice_client.post(f"/scans/{scan.code}/edit/", edit_data(scan, threshold_medewerkers="8"))
+    assert response.status_code == 302
+    assert scan.groups.get(kind="medewerkers").threshold == 8

@@ -1,6 +1,7 @@
 """Invitations and reminders: one e-mail per person, a fresh working link in each, nothing sent twice."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -62,6 +63,21 @@ def test_reminders_go_only_to_those_who_have_not_answered_and_old_links_keep_wor
     assert client.get(first_links["p0@x.nl"]).status_code == 302
     assert client.get(new_links["p0@x.nl"]).status_code == 302
     assert Invitation.objects.get(email="p0@x.nl").reminder_count == 1
+
+
+def test_the_invitee_list_does_not_tell_who_answered_or_was_reminded(alice_client, scan, invitees):
+    """Reminders go only to those who have not answered, so per-person counts would date each answer."""
+    alice_client.post(f"/scans/{scan.code}/send/invitations/")
+    Invitation.objects.filter(email="p1@x.nl").update(submitted=True)
+    alice_client.post(f"/scans/{scan.code}/send/reminders/")
+    page = alice_client.get(f"/scans/{scan.code}/invitees/").content.decode()
+    rows = {
+        email: re.sub(r"<[^>]+>|\s+", " ", row)
+        for email, row in re.findall(r"<tr>\s*<td>([^<]+@x\.nl)</td>(.*?)</tr>", page, flags=re.S)
+    }
+    assert set(rows) == {"p0@x.nl", "p1@x.nl", "p2@x.nl"}
+    # the reminded and the answered person's rows say the same things
+    assert rows["p0@x.nl"].replace("p0@x.nl", "") == rows["p1@x.nl"].replace("p1@x.nl", "")
 
 
 def test_nothing_is_sent_for_a_scan_that_is_not_open(alice_client, scan, invitees):
