@@ -28,15 +28,18 @@ var/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
 
-## demo: install, migrate, load the instrument and demo data, and serve on http://127.0.0.1:$(PORT)
+## demo: install, migrate, load the instrument and demo data, and serve on http://127.0.0.1:$(PORT) with a
+## background worker beside the server (both stop with Ctrl+C)
 demo: install var/secret_key
 	export SECRET_KEY="$$(cat var/secret_key)" ROER_BASE_URL="http://127.0.0.1:$(PORT)"; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
 	$(MANAGE) load_instrument && \
 	$(MANAGE) seed_demo && \
-	echo "Serving Roer on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)" && \
-	$(MANAGE) runserver "127.0.0.1:$(PORT)" --noreload
+	{ $(MANAGE) roer_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving Roer on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"; \
+	  $(MANAGE) runserver "127.0.0.1:$(PORT)" --noreload; }
 
 system-packages:
 	bin/ensure-system-packages
@@ -59,11 +62,11 @@ test: install-dev system-packages lint security
 ## test-sqlite: the whole suite (browser tests included) on SQLite
 test-sqlite: install-dev system-packages
 	mkdir -p var
-	ROER_DB_LABEL=sqlite $(BIN)/pytest -n 2
+	HYPOTHESIS_PROFILE=ci ROER_DB_LABEL=sqlite $(BIN)/pytest -n 2
 
 ## test-postgres: the whole suite on PostgreSQL (installed and started when needed, see bin/with-postgres)
 test-postgres: install-dev system-packages
-	ROER_DB_LABEL=postgresql bin/with-postgres $(BIN)/pytest -n 2
+	HYPOTHESIS_PROFILE=ci ROER_DB_LABEL=postgresql bin/with-postgres $(BIN)/pytest -n 2
 
 ## test-browser: only the browser journey and accessibility checks (screenshots in test-artifacts/)
 test-browser: install-dev system-packages
@@ -84,11 +87,12 @@ load: install-dev
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[load]'
 	$(BIN)/python -m bench.load
 
-## lint: ruff (lint and format check) and mypy; `make test` runs it too
+## lint: ruff (lint and format check), mypy (strict) and the layering contract (import-linter); `make test` runs it too
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy roer
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

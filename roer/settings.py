@@ -9,9 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from roer.lib.env import env_bool, env_int, env_list, env_str
+
+# Lets Django's generic classes take type parameters at run time (ModelAdmin[Scan]), as the type checker
+# wants them; django-stubs-ext comes with django-tasks.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ROER_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -34,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "roer.accounts",
     "roer.organisations",
     "roer.instruments",
@@ -42,6 +49,9 @@ INSTALLED_APPS = [
     "roer.results",
     "roer.reports",
     "roer.audit",
+    "roer.lifecycle",
+    # After django_tasks_db, whose admin registration roer.web.admin replaces.
+    "roer.web",
     "roer.demo",
 ]
 
@@ -138,6 +148,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "roer" / "static"]
+# Files made in the background (report PDFs, large exports). Never served under a public URL: every
+# download goes through a view that checks who asks. With several machines, put this on shared storage.
+MEDIA_ROOT = Path(env_str("ROER_FILES_DIR", str(VAR_DIR / "files"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -163,6 +176,20 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Roer <roer@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------------------------------
+# django-tasks with its database backend: the queue is a table in the database above, shared by every
+# worker (`manage.py roer_worker`) on every machine. See roer/lifecycle/queue.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often a failed task is tried in all, with 1, 4, 16 ... minutes between attempts.
+ROER_TASK_ATTEMPTS = env_int("ROER_TASK_ATTEMPTS", 4, minimum=1)
+# Every worker writes a heartbeat this often; one silent for ROER_WORKER_SILENCE_SECONDS is taken to be gone
+# and its task queued again. The schedule and the retries are looked at every ROER_WORKER_SWEEP_SECONDS.
+ROER_WORKER_HEARTBEAT_SECONDS = env_int("ROER_WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+ROER_WORKER_SILENCE_SECONDS = env_int("ROER_WORKER_SILENCE_SECONDS", 60, minimum=2)
+ROER_WORKER_SWEEP_SECONDS = env_int("ROER_WORKER_SWEEP_SECONDS", 30, minimum=1)
+# Days finished tasks (and failed ones, for a platform administrator to look at) are kept.
+ROER_TASK_HISTORY_DAYS = env_int("ROER_TASK_HISTORY_DAYS", 30, minimum=1)
 
 # --- Security -------------------------------------------------------------------------------------
 # Behind HTTPS (every real deployment) set HTTPS=true: secure cookies, HSTS and a redirect to https.
@@ -232,6 +259,12 @@ ROER_RETENTION_DAYS = env_int("ROER_RETENTION_DAYS", 90, minimum=1)
 # Open answers are only shown for groups of at least this many respondents, and always for more than
 # the group's own score threshold: a sentence identifies its writer more easily than a number.
 ROER_OPEN_ANSWER_THRESHOLD = env_int("ROER_OPEN_ANSWER_THRESHOLD", 7, minimum=ROER_MIN_THRESHOLD + 1)
+# Planned invitations and reminders go out at this hour (local time) on their day.
+ROER_MAILING_HOUR = env_int("ROER_MAILING_HOUR", 9, minimum=0)
+# Scans with more respondents than this have their exports made in the background.
+ROER_EXPORT_INLINE_MAX = env_int("ROER_EXPORT_INLINE_MAX", 2000, minimum=0)
+# Hours an export made in the background is kept before it is deleted.
+ROER_EXPORT_RETENTION_HOURS = env_int("ROER_EXPORT_RETENTION_HOURS", 24, minimum=1)
 # Largest invitee file a beheerder may upload, in bytes.
 ROER_MAX_UPLOAD_BYTES = env_int("ROER_MAX_UPLOAD_BYTES", 2 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ROER_MAX_UPLOAD_BYTES + 64 * 1024
@@ -246,5 +279,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime
 import json
+import os
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file
 from roer.instruments.models import InstrumentVersion
@@ -14,6 +20,29 @@ from roer.lib.tokens import new_token
 from roer.organisations.models import Role
 from roer.scans.models import AccessToken, Invitation
 from tests.factories import MembershipFactory, OrganisationFactory, ScanFactory, UserFactory
+
+# Every test runs on a fixed clock (a Monday morning in March 2026) that then ticks on, so dates worked out
+# in a test and in the code under test agree, and nothing depends on the day the suite runs. Tests that run
+# another process (a browser, whose cookies expire by its own clock, or a worker) keep the machine's clock
+# and give every date relative to it.
+FIXED_NOW = datetime.datetime(2026, 3, 16, 9, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+# Hypothesis: "ci" (the default under `make test`) is derandomised, so a run on CI is repeatable, and has no
+# deadline, because a shared machine's timing is no property of the code.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.register_profile("dev", deadline=None, max_examples=25)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 def pytest_configure() -> None:
@@ -32,6 +61,7 @@ def _plain_static_files_and_mail(settings) -> None:  # type: ignore[no-untyped-d
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.MEDIA_ROOT = str(django_settings.VAR_DIR / "test-files" / os.environ.get("PYTEST_XDIST_WORKER", "main"))
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters start at zero in every test

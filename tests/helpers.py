@@ -45,36 +45,66 @@ def links_in_outbox() -> dict[str, str]:
     return links
 
 
+def close(scan):  # type: ignore[no-untyped-def]
+    """Close a scan as its manager would, then let the worker compute its figures; the scan as stored."""
+    from roer.lifecycle.scan_life import scan_close
+    from tests.tasks import run_tasks
+
+    scan_close(scan=scan)
+    run_tasks()
+    scan.refresh_from_db()
+    return scan
+
+
+def answer_directly(invitation, answers, open_answers=None) -> bool:  # type: ignore[no-untyped-def]
+    """Save and submit one respondent's answers through the lifecycle's guarded services."""
+    from roer.lifecycle.answering import answers_submit
+
+    return answers_submit(
+        invitation=invitation, answers=answers, cleared=set(), open_answers=open_answers or {}, page=1
+    )
+
+
 def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None, title="Scan"):  # type: ignore[no-untyped-def]
-    """A closed scan whose respondents answered through the real services.
+    """A scan whose respondents answered through the real services while it was open, closed since and
+    with its figures computed by the worker.
 
     answers_per_group: {group kind: [keyed value of each respondent]}; each respondent gives that value to
     every item (reverse-keyed items get the mirrored raw answer), so every dimension scores (v - 1) / 4 * 100.
+    The answers are given, and the scan closed, on the day before `closes_on` (default: yesterday).
     """
     import datetime
 
+    import time_machine
     from django.utils import timezone
 
-    from roer.responses.services import draft_save, response_submit
+    from roer.lifecycle.scan_life import scan_close
     from roer.scans.models import GroupKind, Invitation
     from tests.factories import ScanFactory
+    from tests.tasks import run_tasks
 
     closes_on = closes_on or timezone.localdate() - datetime.timedelta(days=1)
-    scan = ScanFactory(
-        organisation=organisation,
-        instrument_version=version,
-        title=title,
-        opens_on=closes_on - datetime.timedelta(days=20),
-        closes_on=closes_on,
-        groups=list(answers_per_group),
-    )
-    definition = version.parsed
-    reverse = definition.reverse_codes()
-    for kind, values in answers_per_group.items():
-        group = scan.groups.get(kind=GroupKind(kind))
-        for number, value in enumerate(values):
-            invitation = Invitation.objects.create(scan=scan, group=group, email=f"{kind}{number}@{scan.pk}.example")
-            given = {item.code: (6 - value if item.code in reverse else value) for item in definition.items()}
-            draft_save(invitation=invitation, answers=given, cleared=set(), open_answers={}, page=1)
-            response_submit(invitation=invitation)
+    answering_day = datetime.datetime.combine(closes_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(answering_day, tick=True):
+        scan = ScanFactory(
+            organisation=organisation,
+            instrument_version=version,
+            title=title,
+            opens_on=closes_on - datetime.timedelta(days=20),
+            closes_on=closes_on,
+            groups=list(answers_per_group),
+        )
+        definition = version.parsed
+        reverse = definition.reverse_codes()
+        for kind, values in answers_per_group.items():
+            group = scan.groups.get(kind=GroupKind(kind))
+            for number, value in enumerate(values):
+                invitation = Invitation.objects.create(
+                    scan=scan, group=group, email=f"{kind}{number}@{scan.pk}.example"
+                )
+                given = {item.code: (6 - value if item.code in reverse else value) for item in definition.items()}
+                answer_directly(invitation, given)
+        scan_close(scan=scan)
+    run_tasks()
+    scan.refresh_from_db()
     return scan

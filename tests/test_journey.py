@@ -10,6 +10,7 @@ from roer.responses.models import Response, ResponseDraft
 from roer.responses.questionnaire import pages_for
 from roer.scans.models import Invitation, Scan
 from tests.helpers import answer_all, constant, links_in_outbox, page_data
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,8 @@ def test_a_scan_from_creation_to_results(alice_client, bob_client, organisation,
         {
             "instrument_version": instrument_version.pk,
             "title": "Digitaal leiderschap 2026",
-            "opens_on": "2026-11-01",
-            "closes_on": "2026-12-31",
+            "opens_on": "2026-03-16",
+            "closes_on": "2026-04-30",
             "include_directie": "on",
             "threshold_directie": "3",
             "threshold_management": "5",
@@ -63,8 +64,11 @@ def test_a_scan_from_creation_to_results(alice_client, bob_client, organisation,
     assert scan.invitations.filter(group=directie).count() == 3
     assert scan.invitations.filter(group=medewerkers).count() == 5
 
-    # 3. She sends the invitations: eight e-mails, each with its own link.
+    # 3. She sends the invitations: a worker sends eight e-mails, each with its own link.
     alice_client.post(f"/scans/{scan.code}/send/invitations/")
+    detail = alice_client.get(f"/scans/{scan.code}/").content.decode()
+    assert "8 uitnodigingen worden verstuurd" in detail, re.findall(r"<div class=\"messages\".*?</div>", detail, re.S)
+    run_tasks()
     links = links_in_outbox()
     assert sorted(links) == sorted(DIRECTORS + STAFF)
     assert len(set(links.values())) == 8
@@ -107,6 +111,8 @@ def test_a_scan_from_creation_to_results(alice_client, bob_client, organisation,
     # 6. Before closing, the reader sees response rates but no figures.
     assert "nog niet beschikbaar" in bob_client.get(f"/scans/{scan.code}/results/").content.decode()
     alice_client.post(f"/scans/{scan.code}/close/")
+    assert "worden berekend" in bob_client.get(f"/scans/{scan.code}/results/").content.decode()
+    run_tasks()
 
     # 7. Results: agreeing (4) everywhere is (4 - 1) / 4 * 100 = 75; disagreeing (2) is 25.
     results = bob_client.get(f"/scans/{scan.code}/results/")

@@ -13,6 +13,7 @@ from roer.scans.models import GroupKind
 from tests.conftest import client_for
 from tests.factories import InvitationFactory
 from tests.helpers import closed_scan_with
+from tests.tasks import run_tasks
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,13 @@ ACCESS: dict[str, Rule] = {
     "scans:send_invitations": Rule("post", "open_scan", 302, 403),
     "scans:send_reminders": Rule("post", "open_scan", 302, 403),
     "scans:close": Rule("get", "open_scan", *MANAGE),
+    "scans:delete": Rule("get", "open_scan", *MANAGE),
+    "scans:mailing_plan": Rule("post", "open_scan", 302, 403, data=(("kind", "reminders"), ("send_on", "2026-03-20"))),
+    "scans:mailing_cancel": Rule("post", "planned_mailing", 302, 403),
     "results:scan": Rule("get", "closed_scan", *READ),
     "reports:report": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
-    "reports:pdf": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
+    "reports:pdf": Rule("get", "closed_scan", 202, 202, extra=(("kind", "summary"),)),  # being rendered
+    "reports:export_download": Rule("get", "export", *MANAGE),
     "reports:foreword": Rule("post", "closed_scan", 302, 403, data=(("foreword", "Hallo"),)),
     "reports:export": Rule("get", "closed_scan", *MANAGE, extra=(("name", "scores"), ("extension", "csv"))),
 }
@@ -73,14 +78,25 @@ def test_every_url_with_an_identifier_has_an_access_rule():
 
 
 @pytest.fixture
-def objects(organisation, scan, instrument_version):
+def objects(organisation, scan, instrument_version, alice):
+    from roer.lifecycle.documents import export_request
+    from roer.lifecycle.mailing import mailing_plan
+    from roer.scans.models import MailingKind
+
     invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS), sent_at=None)
     closed = closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+    planned = mailing_plan(
+        scan=scan, kind=MailingKind.REMINDERS, send_on=scan.closes_on, requested_by=alice, base_url=""
+    )
+    export = export_request(scan=closed, name="scores", extension="csv", language="nl", requested_by=alice)
+    run_tasks()
     return {
         "organisation": {"organisation_code": organisation.code},
         "open_scan": {"scan_code": scan.code},
         "closed_scan": {"scan_code": closed.code},
         "invitation": {"scan_code": scan.code, "invitation_id": invitation.pk},
+        "planned_mailing": {"scan_code": scan.code, "mailing_id": planned.pk},
+        "export": {"scan_code": closed.code, "export_code": export.code},
     }
 
 

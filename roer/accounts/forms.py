@@ -4,13 +4,13 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from roer.accounts.models import User
 
 
-class UserCreationForm(BaseUserCreationForm):
+class UserCreationForm(BaseUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email", "full_name")
 
 
-class UserChangeForm(DjangoUserChangeForm):
+class UserChangeForm(DjangoUserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
@@ -73,7 +74,7 @@ _CACHE: dict[tuple[int, str], InstrumentDefinition] = {}
 _SPEC_CACHE: dict[tuple[int, str], InstrumentSpec] = {}
 
 
-def _parse_cached(pk: int, content_hash: str, definition: dict) -> InstrumentDefinition:
+def _parse_cached(pk: int, content_hash: str, definition: dict[str, Any]) -> InstrumentDefinition:
     """Versions are immutable, so a parsed definition can be shared by every request in the process."""
     key = (pk, content_hash)
     parsed = _CACHE.get(key)

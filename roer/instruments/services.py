@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ class LoadResult:
     created: bool
 
 
-def canonical_json(definition: InstrumentDefinition) -> dict:
+def canonical_json(definition: InstrumentDefinition) -> dict[str, Any]:
     return definition.model_dump(mode="json", by_alias=True)
 
 

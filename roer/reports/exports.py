@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from roer.responses.models import Answer, DimensionScore, Response
 from roer.results.open_answers import open_answers
 from roer.results.presentation import column_label, ordered_groups
-from roer.results.selectors import ScanResults
+from roer.results.selectors import ScanResults, scan_results
 from roer.scans.models import GroupKind, Scan
 from roer.scoring import Cell, Summary, Suppression
 from roer.scoring.groups import GroupShape, protect
@@ -39,6 +39,15 @@ class Export:
     rows: Iterator[Sequence[object]]
     # Extra sheets for the spreadsheet version: (title, header, rows).
     sheets: list[tuple[str, list[str], list[Sequence[object]]]] = field(default_factory=list)
+    total: int = 0  # the number of rows, for progress
+
+
+def export_for(scan: Scan, name: str, language: str) -> Export:
+    """The named export of a scan whose figures are ready, with texts in the given language."""
+    if name == "open-answers":
+        return open_answer_export(scan, language)
+    results = scan_results(scan)
+    return aggregated_export(results, language) if name == "scores" else respondent_export(results)
 
 
 def _number(value: float | None, places: int = 4) -> float | str:
@@ -137,7 +146,7 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
         _("reverse-keyed"),
         _("note"),
     ]
-    return Export("scores", header, iter(rows))
+    return Export("scores", header, iter(rows), total=len(rows))
 
 
 def exportable_groups(results: ScanResults) -> set[str]:
@@ -207,7 +216,7 @@ def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) 
                     *(_number(own.get(code)) for code in dimensions),
                 ]
 
-    return Export("respondents", header, rows(), sheets=[codes_sheet(results)])
+    return Export("respondents", header, rows(), sheets=[codes_sheet(results)], total=len(responses))
 
 
 def codes_sheet(results: ScanResults) -> tuple[str, list[str], list[Sequence[object]]]:
@@ -243,4 +252,4 @@ def open_answer_export(scan: Scan, language: str) -> Export:
         for block in question.groups:
             for text in block.answers:
                 rows.append([question.code, question.text.get(language), str(block.group), text])
-    return Export("open-answers", [_("code"), _("question"), _("group"), _("answer")], iter(rows))
+    return Export("open-answers", [_("code"), _("question"), _("group"), _("answer")], iter(rows), total=len(rows))

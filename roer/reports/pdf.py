@@ -56,7 +56,7 @@ def render_pdf(html: str) -> bytes:
     except (ImportError, OSError) as error:  # OSError: Pango is missing
         raise PdfUnavailableError(str(error)) from error
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             path = static_file(url)
             mime = MIME_TYPES.get(path.suffix, "application/octet-stream")

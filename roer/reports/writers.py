@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 import xlsxwriter
@@ -37,12 +37,20 @@ class _Echo:
         return value
 
 
+_WRITER = csv.writer(_Echo())
+
+
+def csv_row(row: Sequence[object]) -> str:
+    """One line of CSV, every cell made safe from being read as a formula."""
+    line: str = _WRITER.writerow([escape_cell(cell) for cell in row])
+    return line
+
+
 def csv_lines(export: Export) -> Iterator[str]:
-    writer = csv.writer(_Echo())
     yield "\ufeff"  # a byte-order mark, so spreadsheets read the file as UTF-8
-    yield writer.writerow([escape_cell(cell) for cell in export.header])
+    yield csv_row(export.header)
     for row in export.rows:
-        yield writer.writerow([escape_cell(cell) for cell in row])
+        yield csv_row(row)
 
 
 def xlsx_file(export: Export) -> IO[bytes]:

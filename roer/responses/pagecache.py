@@ -3,7 +3,10 @@
 A questionnaire page differs between respondents only in the CSRF token, the page's own address (in the
 language switch) and the answers already given. The rest depends on the scan, the instrument version, the
 page, the perspective and the language, so it is rendered once per process with placeholders in those
-three places; a request then joins the pieces. Pages with validation errors take the ordinary way.
+three places; a request then joins the pieces. Pages with validation errors take the ordinary way. The
+caller's key names a stored version of everything the page shows (the scan's revision, the immutable
+instrument version), so a changed scan gets new pages; the least recently used pages make way when the
+cache is full.
 
 The shared render sees no one's session: a signed-in visitor's name or pending messages would otherwise
 be shown to every respondent after them (and the messages used up on a page that does not show them).
@@ -11,6 +14,8 @@ be shown to every respondent after them (and the messages used up on a page that
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
@@ -30,7 +35,38 @@ class PageParts:
     parts: tuple[str, ...]  # static text, with the placeholders as parts of their own
 
 
-_CACHE: dict[Hashable, PageParts] = {}
+class _LeastRecentlyUsed:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, PageParts] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> PageParts | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, page: PageParts) -> None:
+        with self._lock:
+            self._items[key] = page
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_CACHE = _LeastRecentlyUsed(_MAX_CACHED)
 
 
 def _split(html: str) -> PageParts:
@@ -70,8 +106,7 @@ def render_page(
             },
             request=request,
         )
-        if len(_CACHE) >= _MAX_CACHED:
-            _CACHE.clear()
-        page = _CACHE[key] = _split(html)
+        page = _split(html)
+        _CACHE.put(key, page)
     values = {CSRF: get_token(request), NEXT: escape(request.get_full_path()), QUESTIONS: questions()}
     return "".join(values.get(part, part) for part in page.parts)

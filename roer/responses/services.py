@@ -1,4 +1,7 @@
-"""Answering: finding the invitation behind a link, saving a page, submitting once."""
+"""Answering: finding the invitation behind a link, merging a page into the draft, storing a response.
+
+The writes here assume their caller holds the scan (see `roer.lifecycle.answering`, the only caller),
+so they never decide whether the scan still takes answers."""
 
 from __future__ import annotations
 
@@ -14,8 +17,7 @@ from roer.lib.fastget import Part, Select, column, table
 from roer.lib.tokens import hash_token, looks_like_token
 from roer.organisations.models import Organisation
 from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
-from roer.results.models import ScanFigures
-from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, ScanStatus
+from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, ScanState
 from roer.scoring import respondent_dimension_scores
 
 
@@ -41,12 +43,15 @@ def invitation_for_token(token: str) -> LinkLookup:
         return LinkLookup(LinkState.UNKNOWN)
     if invitation.submitted:
         return LinkLookup(LinkState.SUBMITTED, invitation)
-    status = invitation.scan.status()
-    if status == ScanStatus.PLANNED:
-        return LinkLookup(LinkState.NOT_YET_OPEN, invitation)
-    if status == ScanStatus.CLOSED:
-        return LinkLookup(LinkState.CLOSED, invitation)
-    return LinkLookup(LinkState.VALID, invitation)
+    return LinkLookup(link_state_of(invitation.scan.state_on(timezone.localdate())), invitation)
+
+
+def link_state_of(state: ScanState) -> LinkState:
+    if state is ScanState.PLANNED:
+        return LinkState.NOT_YET_OPEN
+    if state is ScanState.OPEN:
+        return LinkState.VALID
+    return LinkState.CLOSED
 
 
 _VERSIONS: dict[int, InstrumentVersion] = {}
@@ -59,7 +64,9 @@ def _link_select() -> Select:
     if _LINK_SELECT is None:
         invitation, scan, organisation, group, draft = (
             Part(Invitation, "i", ["scan", "group", "language", "submitted"]),
-            Part(Scan, "s", ["organisation", "instrument_version", "title", "opens_on", "closes_on", "closed_at"]),
+            Part(
+                Scan, "s", ["organisation", "instrument_version", "title", "opens_on", "closes_on", "state", "revision"]
+            ),
             Part(Organisation, "o", ["code", "name"]),
             Part(RespondentGroup, "g", ["scan", "kind", "threshold"]),
             Part(ResponseDraft, "d", ["invitation", "answers", "open_answers", "page"]),
@@ -104,8 +111,12 @@ def _invitation_behind(token_hash: str) -> Invitation | None:
     return invitation
 
 
-@transaction.atomic
-def draft_save(
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:  # pragma: no cover - a programming error
+        raise RuntimeError("answers are written inside roer.lifecycle.answering's transaction")
+
+
+def draft_merge(
     *,
     invitation: Invitation,
     answers: dict[str, int | None],
@@ -115,6 +126,7 @@ def draft_save(
 ) -> bool:
     """Merge one page into the draft. Returns False (and saves nothing) when the invitation was submitted
     in the meantime, for instance from a second browser tab."""
+    _require_transaction()
     locked = Invitation.objects.select_for_update().filter(pk=invitation.pk, submitted=False).first()
     if locked is None:
         return False
@@ -136,10 +148,10 @@ def draft_for(invitation: Invitation) -> ResponseDraft:
     return ResponseDraft.objects.filter(invitation=invitation).first() or ResponseDraft(invitation=invitation)
 
 
-@transaction.atomic
-def response_submit(*, invitation: Invitation) -> bool:
+def response_store(*, invitation: Invitation) -> bool:
     """Turn the draft into an anonymous response. True if this call stored it; a repeated or concurrent
     submit finds the invitation already claimed and stores nothing."""
+    _require_transaction()
     claimed = Invitation.objects.filter(pk=invitation.pk, submitted=False).update(submitted=True)
     if not claimed:
         return False
@@ -169,6 +181,4 @@ def response_submit(*, invitation: Invitation) -> bool:
     )
     if draft is not None:
         draft.delete()
-    # A scan that was closed by date and reopened (its closing date moved) must not keep old figures.
-    ScanFigures.objects.filter(scan_id=scan.pk).delete()
     return True

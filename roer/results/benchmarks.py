@@ -1,29 +1,25 @@
 """Benchmarks against comparable organisations.
 
-`refresh_benchmarks` recomputes, per instrument version, the others' view of every opted-in
-organisation's latest closed scan, grouped into peer groups: all organisations, the same kind, the same
+`peer_scores_rebuild` recomputes, per instrument version, the others' view of every opted-in
+organisation's latest scan with figures, grouped into peer groups: all organisations, the same kind, the same
 CBS size class. Pages read those stored scores and show only a median, quartiles and the viewing
 organisation's own position; a peer group with fewer than five other organisations shows nothing.
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.models import InstrumentVersion
 from roer.organisations.models import Organisation, OrganisationKind
-from roer.results.figures import figures_for
+from roer.organisations.size_classes import SIZE_CLASSES
 from roer.results.models import PeerGroupScores, ScanFigures
-from roer.scans.models import Scan
+from roer.scans.models import RespondentGroup, Scan
 from roer.scoring import GroupInput, InstrumentSpec, Summary, score_scan
 from roer.scoring.benchmark import MIN_PEERS, PeerStatistics, peer_statistics, percentile_rank
 from roer.scoring.groups import GroupShape
@@ -44,21 +40,23 @@ def peer_group_label(key: str) -> str | Promise:
     kind, _separator, value = key.partition(":")
     if kind == "kind":
         return _("Same kind: %(kind)s") % {"kind": OrganisationKind(value).label}
-    from roer.organisations.size_classes import SIZE_CLASSES
-
     size = next(size for size in SIZE_CLASSES if size.number == int(value))
     return _("Same size: %(size)s") % {"size": size.label}
 
 
-def group_shapes(scan: Scan, responses: dict[str, int]) -> list[GroupShape]:
-    groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
-    return [GroupShape(group.kind, group.is_self, group.threshold, responses.get(group.kind, 0)) for group in groups]
+def group_shapes(groups: Iterable[RespondentGroup], responses: dict[str, int]) -> list[GroupShape]:
+    ordered = sorted(groups, key=lambda group: group.sort_key)
+    return [GroupShape(group.kind, group.is_self, group.threshold, responses.get(group.kind, 0)) for group in ordered]
 
 
-def _others_view(
-    scan: Scan, spec: InstrumentSpec, responses: dict[str, int], dimensions: dict[str, dict[str, Summary]]
+def others_view_of(
+    groups: Iterable[RespondentGroup],
+    spec: InstrumentSpec,
+    responses: dict[str, int],
+    dimensions: dict[str, dict[str, Summary]],
 ) -> dict[str, float]:
-    shapes = group_shapes(scan, responses)
+    """A scan's shown others' view per dimension and pillar, from its groups and stored sums."""
+    shapes = group_shapes(groups, responses)
     inputs = [GroupInput(s.code, s.is_self, s.threshold, s.responses, dimensions.get(s.code, {})) for s in shapes]
     others = score_scan(spec, inputs).others_view
     if others is None:
@@ -66,12 +64,6 @@ def _others_view(
     values = {code: cell.score for code, cell in others.dimensions.items() if cell.score is not None}
     values.update({code: score for code, score in others.pillars.items() if score is not None})
     return values
-
-
-def others_view_scores(scan: Scan) -> dict[str, float]:
-    """A closed scan's shown others' view per dimension and pillar."""
-    figures = figures_for(scan)
-    return _others_view(scan, scan.instrument_version.spec, figures.responses, figures.dimensions)
 
 
 def _stored_dimension_figures(scans: list[Scan]) -> dict[int, tuple[dict[str, int], dict[str, dict[str, Summary]]]]:
@@ -92,11 +84,10 @@ def _stored_dimension_figures(scans: list[Scan]) -> dict[int, tuple[dict[str, in
 
 
 def latest_closed_scans(version: InstrumentVersion) -> list[Scan]:
-    """Each opted-in organisation's most recent closed scan of this instrument version."""
-    today = timezone.localdate()
+    """Each opted-in organisation's most recent scan of this instrument version with figures."""
     closed = (
-        Scan.objects.filter(instrument_version=version, organisation__benchmark_opt_in=True)
-        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
+        Scan.objects.with_figures()
+        .filter(instrument_version=version, organisation__benchmark_opt_in=True)
         .select_related("organisation")
         .prefetch_related("groups")
         .order_by("organisation_id", "-closes_on", "-created_at")
@@ -107,18 +98,20 @@ def latest_closed_scans(version: InstrumentVersion) -> list[Scan]:
     return list(latest.values())
 
 
-@transaction.atomic
-def refresh_benchmarks(version: InstrumentVersion) -> int:
-    """Recompute the peer group scores of one instrument version; returns the number of organisations."""
+def peer_scores_rebuild(version: InstrumentVersion) -> int:
+    """Recompute the peer group scores of one instrument version; returns the number of organisations.
+
+    The caller holds the version's row (see `roer.lifecycle.benchmarks`), so two rebuilds of one
+    version never interleave their delete and insert."""
     entries: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     scans = latest_closed_scans(version)
     stored = _stored_dimension_figures(scans)
     spec = version.spec
     for scan in scans:
+        if scan.pk not in stored:  # pragma: no cover - a scan with figures has them stored
+            continue
         scan.instrument_version = version  # the same object for all: its definition is parsed once
-        # A scan without stored figures gets them computed (and stored) here.
-        scores = _others_view(scan, spec, *stored[scan.pk]) if scan.pk in stored else others_view_scores(scan)
-        for code, score in scores.items():
+        for code, score in others_view_of(scan.groups.all(), spec, *stored[scan.pk]).items():
             for group in peer_groups_of(scan.organisation):
                 entries[(group, code)].append((scan.organisation_id, score))
     PeerGroupScores.objects.filter(instrument_version=version).delete()
@@ -132,15 +125,6 @@ def refresh_benchmarks(version: InstrumentVersion) -> int:
         for (group, code), values in entries.items()
     )
     return len(scans)
-
-
-def refresh_all_benchmarks() -> list[tuple[InstrumentVersion, int, float]]:
-    report = []
-    for version in InstrumentVersion.objects.filter(scans__isnull=False).distinct():
-        started = time.perf_counter()
-        count = refresh_benchmarks(version)
-        report.append((version, count, time.perf_counter() - started))
-    return report
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 
 from roer.instruments.schema import InstrumentDefinition
@@ -49,7 +49,7 @@ def _encode(summary: Summary) -> list[float]:
     return [summary.n, summary.total, summary.total_squares]
 
 
-def parse_figures(data: dict) -> Figures:
+def parse_figures(data: dict[str, Any]) -> Figures:
     return Figures(
         responses={kind: int(n) for kind, n in data["responses"].items()},
         dimensions={
@@ -105,10 +105,10 @@ def _quality(scan: Scan, definition: InstrumentDefinition) -> dict[str, ScaleQua
     return quality
 
 
-def compute_figures(scan: Scan) -> dict:
+def compute_figures(scan: Scan) -> dict[str, Any]:
     definition = scan.instrument_version.parsed
     middle = (definition.scale.points + 1) / 2
-    data: dict = {
+    data: dict[str, Any] = {
         "responses": {},
         "dimensions": defaultdict(dict),
         "pillars": {},
@@ -152,17 +152,30 @@ def compute_figures(scan: Scan) -> dict:
     return data
 
 
+class FiguresNotReadyError(Exception):
+    """The scan's figures have not been stored yet (it is open, or closed moments ago)."""
+
+
 def figures_for(scan: Scan) -> Figures:
-    """The stored figures of a closed scan, computed on first use."""
-    if not scan.is_closed:
-        raise ValueError("figures are only kept for closed scans")
+    """The stored figures of a scan; they are computed once, by `roer.lifecycle.scan_life.store_figures`.
+
+    Reading never writes: figures stored in an older format are computed again in memory for this
+    reader (and `manage.py refresh_figures` stores them anew)."""
     stored = ScanFigures.objects.filter(scan=scan).only("data", "format").first()
-    if stored is not None and stored.format == ScanFigures.FORMAT:
-        return parse_figures(stored.data)
-    data = compute_figures(scan)
-    try:
-        with transaction.atomic():
-            ScanFigures.objects.update_or_create(scan=scan, defaults={"data": data, "format": ScanFigures.FORMAT})
-    except IntegrityError:
-        pass  # computed at the same moment by another request; both are identical
-    return parse_figures(data)
+    if stored is None:
+        raise FiguresNotReadyError(scan.pk)
+    if stored.format != ScanFigures.FORMAT:
+        return parse_figures(compute_figures(scan))
+    return parse_figures(stored.data)
+
+
+def figures_of(scans: list[Scan]) -> dict[int, Figures]:
+    """The stored figures of several scans, in one query (scans without figures are left out)."""
+    rows = ScanFigures.objects.filter(scan__in=scans).only("scan_id", "data", "format")
+    by_id = {scan.pk: scan for scan in scans}
+    return {
+        row.scan_id: parse_figures(
+            row.data if row.format == ScanFigures.FORMAT else compute_figures(by_id[row.scan_id])
+        )
+        for row in rows
+    }

@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
-from django.utils import timezone
-
-from roer.results.benchmarks import group_shapes, others_view_scores
-from roer.results.figures import Figures, figures_for
+from roer.results.benchmarks import group_shapes, others_view_of
+from roer.results.figures import Figures, figures_of
 from roer.results.insight import pooled_others
-from roer.scans.models import Scan
+from roer.scans.models import RespondentGroup, Scan
 from roer.scoring.progress import Change, change_between
 
 
@@ -43,13 +40,10 @@ class Progress:
 
 
 def _history(scan: Scan) -> list[Scan]:
-    """Closed scans of the same organisation and instrument, oldest first, up to and including this one."""
-    today = timezone.localdate()
+    """Published scans of the same organisation and instrument, oldest first, up to and including this one."""
     scans = (
-        Scan.objects.filter(
-            organisation=scan.organisation, instrument_version__instrument_id=scan.instrument_version.instrument_id
-        )
-        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
+        Scan.objects.with_figures()
+        .filter(organisation=scan.organisation, instrument_version__instrument_id=scan.instrument_version.instrument_id)
         .select_related("instrument_version", "organisation")
         .prefetch_related("groups")
         .order_by("closes_on", "created_at")
@@ -62,30 +56,61 @@ def _history(scan: Scan) -> list[Scan]:
     return history
 
 
-def _interval(before: Figures, after: Figures, previous: Scan, scan: Scan, code: str, *, pillar: bool) -> Change | None:
+def _interval(
+    before: Figures,
+    after: Figures,
+    before_groups: list[RespondentGroup],
+    after_groups: list[RespondentGroup],
+    code: str,
+    *,
+    pillar: bool,
+) -> Change | None:
     kind = "pillars" if pillar else "dimensions"
-    before_pool = pooled_others(before, group_shapes(previous, before.responses), kind)
-    after_pool = pooled_others(after, group_shapes(scan, after.responses), kind)
+    before_pool = pooled_others(before, group_shapes(before_groups, before.responses), kind)
+    after_pool = pooled_others(after, group_shapes(after_groups, after.responses), kind)
     if code not in before_pool or code not in after_pool:
         return None
     return change_between(before_pool[code], after_pool[code])
 
 
-def progress_for(scan: Scan, current: dict[str, float], pillar_codes: Sequence[str], codes: Sequence[str]) -> Progress:
-    """current: this scan's published others' view per code; codes: pillars and dimensions in page order."""
+def progress_for(
+    scan: Scan,
+    figures: Figures,
+    groups: list[RespondentGroup],
+    current: dict[str, float],
+    pillar_codes: Sequence[str],
+    codes: Sequence[str],
+) -> Progress:
+    """current: this scan's published others' view per code; codes: pillars and dimensions in page order.
+
+    The earlier scans, their groups and their figures are read in three queries, however long the
+    history."""
     history = _history(scan)
-    trend = tuple(TrendPoint(other, current if other.pk == scan.pk else others_view_scores(other)) for other in history)
-    if len(history) < 2:
+    earlier = [other for other in history if other.pk != scan.pk]
+    stored = figures_of(earlier)
+    spec = scan.instrument_version.spec
+    trend = tuple(
+        TrendPoint(
+            other,
+            current
+            if other.pk == scan.pk
+            else others_view_of(other.groups.all(), spec, stored[other.pk].responses, stored[other.pk].dimensions),
+        )
+        for other in history
+        if other.pk == scan.pk or other.pk in stored
+    )
+    if len(trend) < 2:
         return Progress(None, (), trend)
-    previous = history[-2]
+    previous = trend[-2].scan
     before_scores = trend[-2].scores
-    before_figures, after_figures = figures_for(previous), figures_for(scan)
+    before_figures = stored[previous.pk]
+    previous_groups = list(previous.groups.all())
     rows = []
     for code in codes:
         if code not in current or code not in before_scores:
             continue
         is_pillar = code in pillar_codes
-        interval = _interval(before_figures, after_figures, previous, scan, code, pillar=is_pillar)
+        interval = _interval(before_figures, figures, previous_groups, groups, code, pillar=is_pillar)
         published = current[code] - before_scores[code]
         if interval is not None:
             # Centre the interval on the published difference (for a pillar: of the means of its dimension

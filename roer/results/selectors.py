@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
@@ -15,6 +16,19 @@ from roer.results.insight import Insight, ReferenceFigure, insight
 from roer.results.progress import Progress, progress_for
 from roer.scans.models import Invitation, RespondentGroup, Scan
 from roer.scoring import ScanScores
+
+
+def _count_per_scan(queryset: QuerySet[Invitation] | QuerySet[Response]) -> Coalesce:
+    counts = queryset.filter(scan=OuterRef("pk")).order_by().values("scan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def scans_with_counts(scans: QuerySet[Scan]) -> QuerySet[Scan]:
+    """Scans annotated with how many were invited and how many answered, in one query."""
+    return scans.annotate(
+        invited=_count_per_scan(Invitation.objects.all()),
+        responded=_count_per_scan(Response.objects.all()),
+    ).select_related("instrument_version__instrument")
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ def scan_results(scan: Scan) -> ScanResults:
     definition = version.parsed
     groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
     figures = figures_for(scan)
-    shapes = group_shapes(scan, figures.responses)
+    shapes = group_shapes(groups, figures.responses)
     outcome = insight(definition, version.spec, shapes, figures)
     own = published_others_view(outcome)
     pillar_codes = [pillar.code for pillar in definition.pillars]
@@ -92,5 +106,5 @@ def scan_results(scan: Scan) -> ScanResults:
         rates=response_rates(scan, groups),
         insight=outcome,
         benchmark=benchmark_for(scan, dict(own), codes),
-        progress=progress_for(scan, own, pillar_codes, codes),
+        progress=progress_for(scan, figures, groups, own, pillar_codes, codes),
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.models import InstrumentVersion
-from roer.scans.models import GroupKind, RespondentGroup, Scan
+from roer.scans.models import GroupKind, MailingKind, RespondentGroup, Scan
 
 MIN_THRESHOLD = 3
 MAX_THRESHOLD = 100
@@ -175,3 +175,13 @@ class UploadInviteesForm(_InviteeTargetForm):
             )
         data: bytes = upload.read()
         return data
+
+
+class MailingPlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to send"), choices=MailingKind.choices, initial=MailingKind.REMINDERS)
+    send_on = forms.DateField(
+        label=_("On"),
+        widget=DateInput(),
+        help_text=_("Sent in the morning of that day, to everyone it applies to at that moment."),
+        error_messages={"invalid": _("Enter a date, for example 2026-03-16.")},
+    )

@@ -15,10 +15,30 @@ from roer.instruments.schema import Perspective
 from roer.organisations.models import Organisation
 
 
-class ScanStatus(models.TextChoices):
+class ScanState(models.TextChoices):
+    """A scan's life, stored. Only `roer.lifecycle.scan_life` changes it, under a lock on the scan's row.
+
+    planned -> open -> closed -> figures ready. A scan opens and closes by its dates (or is closed early
+    by hand); once closed it never accepts an answer again, and its figures are computed once in the
+    background, after which readers see results."""
+
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed, results being prepared")
+    FIGURES_READY = "figures_ready", _("Closed")
+
+
+CLOSED_STATES = frozenset({ScanState.CLOSED, ScanState.FIGURES_READY})
+
+
+class ScanQuerySet(models.QuerySet["Scan"]):
+    def closed(self) -> ScanQuerySet:
+        """Scans that take no more answers (by their stored state)."""
+        return self.filter(state__in=CLOSED_STATES)
+
+    def with_figures(self) -> ScanQuerySet:
+        """Closed scans whose figures are stored: the only ones results, reports and benchmarks read."""
+        return self.filter(state=ScanState.FIGURES_READY)
 
 
 def default_retention_days() -> int:
@@ -36,7 +56,11 @@ class Scan(models.Model):
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("The last day on which answers are accepted."))
-    closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=ScanState.choices, default=ScanState.PLANNED)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Raised whenever something a respondent sees changes (title, dates); questionnaire pages are cached
+    # under it, so a changed scan is never served from an old page.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     retention_days = models.PositiveSmallIntegerField(
         _("keep personal data for (days)"),
         default=default_retention_days,
@@ -63,6 +87,8 @@ class Scan(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
@@ -76,30 +102,41 @@ class Scan(models.Model):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("The closing date cannot be before the opening date.")})
 
-    def status(self, today: datetime.date | None = None) -> ScanStatus:
-        today = today or timezone.localdate()
-        if self.closed_at is not None or today > self.closes_on:
-            return ScanStatus.CLOSED
-        if today < self.opens_on:
-            return ScanStatus.PLANNED
-        return ScanStatus.OPEN
+    def state_on(self, today: datetime.date) -> ScanState:
+        """The state the calendar puts the scan in today: the stored state, moved on by the dates.
+
+        The stored state follows the calendar within a minute (the scheduled `scans_follow_clock`);
+        this is what answers are checked against in the meantime, so a scan whose closing date has
+        passed refuses answers at once, and one that opens today accepts them at once."""
+        state = ScanState(self.state)
+        if state is ScanState.PLANNED and today >= self.opens_on:
+            state = ScanState.OPEN
+        if state is ScanState.OPEN and today > self.closes_on:
+            state = ScanState.CLOSED
+        return state
+
+    @property
+    def current_state(self) -> ScanState:
+        return self.state_on(timezone.localdate())
 
     @property
     def is_open(self) -> bool:
-        return self.status() == ScanStatus.OPEN
+        return self.current_state is ScanState.OPEN
 
     @property
     def is_closed(self) -> bool:
-        return self.status() == ScanStatus.CLOSED
+        return self.current_state in CLOSED_STATES
+
+    @property
+    def has_figures(self) -> bool:
+        return self.state == ScanState.FIGURES_READY
 
     @property
     def closed_on(self) -> datetime.date | None:
-        """The day the scan closed: closed early by hand, or the day after its last day."""
-        if self.closed_at is not None:
-            return timezone.localdate(self.closed_at)
-        if self.closes_on < timezone.localdate():
-            return self.closes_on + datetime.timedelta(days=1)
-        return None
+        """The day the scan stopped taking answers: closed by hand, or the day after its last day."""
+        if self.closed_at is None:
+            return None
+        return min(timezone.localdate(self.closed_at), self.closes_on + datetime.timedelta(days=1))
 
     @property
     def personal_data_due_on(self) -> datetime.date | None:
@@ -209,3 +246,93 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"token for invitation {self.invitation_id}"
+
+
+class MailingKind(models.TextChoices):
+    INVITATIONS = "invitations", _("Invitations")
+    REMINDERS = "reminders", _("Reminders")
+
+
+class MailingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Sent")
+    STOPPED = "stopped", _("Stopped because the scan closed")
+    FAILED = "failed", _("Stopped: the mail server refused")
+
+
+ACTIVE_MAILING = (MailingStatus.QUEUED, MailingStatus.SENDING)
+
+
+class Mailing(models.Model):
+    """One round of invitations or reminders, sent by a background task (`roer.lifecycle.mailing`).
+
+    A planned reminder waits for its day (`send_on`); at most one round per scan is queued or sending
+    at a time, so nobody gets two messages from rounds that overlap."""
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("scan"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MailingKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=MailingStatus.choices, default=MailingStatus.QUEUED)
+    send_on = models.DateField(_("send on"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # The address links in the messages start with, taken from the request that asked for the round.
+    base_url = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("recipients"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    # Messages a worker was sending when it stopped: perhaps delivered, so never sent again by this round.
+    unconfirmed = models.PositiveIntegerField(_("not confirmed"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    task_id = models.UUIDField(null=True, blank=True, editable=False)
+    # Set by each run of the sending task; a run that finds another id has been superseded and stops.
+    run_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scan"], condition=models.Q(status__in=ACTIVE_MAILING), name="one_active_mailing_per_scan"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=MailingStatus.PLANNED) | models.Q(send_on__isnull=False),
+                name="planned_mailing_has_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_MAILING
+
+
+class MailingRecipient(models.Model):
+    """One message of a round while the round runs: claimed with its fresh link before it is sent, and
+    marked sent right after, so a worker that dies sends nobody twice. Deleted when the round ends."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="+")
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("mailing recipient")
+        verbose_name_plural = _("mailing recipients")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "invitation"], name="one_message_per_person_per_mailing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id}/{self.invitation_id}"

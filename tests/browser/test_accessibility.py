@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import PASSWORD, InvitationFactory
+from tests.helpers import close
+from tests.tasks import run_tasks
 
 FOCUS_STYLE = """() => {
   const element = document.activeElement;
@@ -36,8 +37,7 @@ def test_error_pages_are_accessible(page: Page, journey, db, scan, alice):
     journey.check(page, "unknown link")
     invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
     path = link_for(invitation)
-    scan.closed_at = timezone.now()
-    scan.save()
+    close(scan)
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Deze scan is gesloten")
     journey.check(page, "closed scan")
@@ -86,8 +86,7 @@ def test_focus_is_always_visible_on_the_questionnaire_and_the_results(page: Page
             seen.add(key)
             assert state["visible"], f"no visible focus on {state} at {path}"
         assert len(seen) > 10
-    scan.closed_at = timezone.now()
-    scan.save()
+    close(scan)
     log_in(page, bob.email)
     page.goto(f"/scans/{scan.code}/results/")
     for _ in range(25):
@@ -99,8 +98,7 @@ def test_focus_is_always_visible_on_the_questionnaire_and_the_results(page: Page
 
 
 def test_every_chart_has_a_text_alternative_and_a_table(page: Page, scan, bob):
-    scan.closed_at = timezone.now()
-    scan.save()
+    close(scan)
     log_in(page, bob.email)
     page.goto(f"/scans/{scan.code}/results/")
     charts = page.locator("main svg:not([aria-hidden='true'])")
@@ -140,3 +138,41 @@ def test_the_full_results_page_of_the_demo_is_accessible(page: Page, journey, db
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
     journey.check(page, "demo results in English")
+
+
+def test_the_pages_of_background_work_are_accessible(page: Page, journey, scan, alice, settings):
+    """Planned e-mails, a round under way, deleting, results being prepared, a PDF being made, an export
+    being made and ready: every page that waits for a worker."""
+    from roer.lifecycle.mailing import mailing_plan, mailing_request
+    from roer.scans.models import MailingKind
+
+    InvitationFactory.create_batch(3, scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS), sent_at=None)
+    mailing_plan(scan=scan, kind=MailingKind.REMINDERS, send_on=scan.closes_on, requested_by=alice, base_url="")
+    mailing_request(scan=scan, kind=MailingKind.INVITATIONS, requested_by=alice, base_url="")
+    log_in(page, alice.email)
+    page.goto(f"/scans/{scan.code}/")
+    expect(page.get_by_role("status").filter(has_text="wachten op verzending")).to_be_visible()
+    journey.check(page, "a round under way and one planned")
+    page.get_by_role("link", name="Verwijder de scan…").click()
+    journey.check(page, "delete the scan")
+    run_tasks()
+    from roer.lifecycle.scan_life import scan_close
+
+    scan_close(scan=scan)
+    page.goto(f"/scans/{scan.code}/results/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("De resultaten worden berekend")
+    journey.check(page, "results being prepared")
+    run_tasks()
+    page.goto(f"/scans/{scan.code}/report/summary.pdf")
+    expect(page.get_by_role("heading", level=1)).to_have_text("De pdf wordt gemaakt")
+    journey.check(page, "pdf being made")
+    settings.ROER_EXPORT_INLINE_MAX = -1  # even this empty scan counts as large
+    page.goto(f"/scans/{scan.code}/export/scores.csv")
+    journey.check(page, "export to be made")
+    page.get_by_role("button", name="Maak de export").click()
+    expect(page.get_by_role("status")).to_contain_text("Wacht op een verwerker")
+    journey.check(page, "export being made")
+    run_tasks()
+    page.reload()
+    expect(page.get_by_role("link", name="Download de export")).to_be_visible()
+    journey.check(page, "export ready")

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from roer.organisations.models import Role
 from roer.scans.models import Scan
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.tasks import run_tasks
 
 
 def log_in(page: Page, email: str) -> None:
@@ -72,7 +73,12 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     journey.check(page, "invitees with a bad line")
     page.get_by_role("link", name="Terug naar de scan").click()
     page.get_by_role("button", name=re.compile("5 uitnodigingen versturen")).click()
-    expect(page.locator(".messages")).to_contain_text("5 uitnodigingen verstuurd")
+    expect(page.locator(".messages")).to_contain_text("5 uitnodigingen worden verstuurd")
+    expect(page.get_by_role("status").filter(has_text="wachten op verzending")).to_be_visible()
+    journey.check(page, "scan with invitations waiting for the worker")
+    run_tasks()  # the worker sends them
+    page.reload()
+    expect(page.locator("table").filter(has_text="Verzendrondes")).to_contain_text("Verstuurd")
     journey.check(page, "scan with invitations sent")
     links = {
         message.to[0]: re.search(r"(/a/[A-Za-z0-9_-]{43}/)", message.body).group(1)  # type: ignore[union-attr]
@@ -119,6 +125,9 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     page.get_by_role("link", name="Scan sluiten…").click()
     journey.check(page, "confirm closing")
     page.get_by_role("button", name="Ja, sluit de scan nu").click()
+    expect(page.locator(".notice")).to_contain_text("De resultaten worden berekend")
+    journey.check(page, "closed, results being prepared")
+    run_tasks()  # the worker computes the figures
     page.get_by_role("button", name="Uitloggen").click()
 
     # --- A reader reads the results and switches to English -------------------------------------

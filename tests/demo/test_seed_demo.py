@@ -27,7 +27,7 @@ def test_the_demo_has_real_figures_benchmarks_and_progress_and_running_it_twice_
     showcases = Organisation.objects.filter(name__in=[s.name for s in SHOWCASES]).order_by("inhabitants")
     assert [o.size_class.number for o in showcases] == [2, 4, 7]
     for organisation in showcases:
-        closed = [scan for scan in organisation.scans.all() if scan.is_closed]
+        closed = list(organisation.scans.with_figures())
         assert closed
         assert scan_results(closed[-1]).scores.others_view.pillars["verdiepen"] is not None
 

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from roer.audit.models import AuditAction, AuditEvent
 from roer.reports.messages import key_messages
 from roer.results.selectors import scan_results
+from tests.tasks import run_tasks
 
 
 def test_the_key_messages_follow_from_the_data(closed):
@@ -54,11 +55,19 @@ def test_the_full_report_has_every_section_and_the_open_answers(bob_client, clos
     assert "+31 6 12345678" in page  # eight staff: at the open-answer threshold of 7
 
 
+def downloaded_pdf(client, scan, kind):  # type: ignore[no-untyped-def]
+    """The PDF as a reader gets it once the worker has rendered it."""
+    run_tasks(skip=())
+    response = client.get(f"/scans/{scan.code}/report/{kind}.pdf")
+    assert response.status_code == 200, response.content.decode()[:500]
+    return response
+
+
 def test_the_pdf_is_one_a4_page_with_title_language_and_tags(bob_client, closed):
-    response = bob_client.get(f"/scans/{closed.code}/report/summary.pdf")
+    response = downloaded_pdf(bob_client, closed, "summary")
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     assert len(reader.pages) == 1
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
@@ -71,8 +80,8 @@ def test_the_pdf_is_one_a4_page_with_title_language_and_tags(bob_client, closed)
 
 
 def test_the_full_pdf_carries_its_charts_as_vectors(bob_client, closed):
-    response = bob_client.get(f"/scans/{closed.code}/report/full.pdf")
-    reader = PdfReader(io.BytesIO(response.content))
+    response = downloaded_pdf(bob_client, closed, "full")
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     assert len(reader.pages) > 3
     images = sum(len(page.images) for page in reader.pages)
     assert images == 0  # charts are drawn as vector paths, not embedded pictures
@@ -82,7 +91,7 @@ def test_the_report_is_english_on_request(bob_client, closed):
     bob_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = bob_client.get(f"/scans/{closed.code}/report/summary/").content.decode()
     assert "level 2, Exploring (30)" in page
-    reader = PdfReader(io.BytesIO(bob_client.get(f"/scans/{closed.code}/report/summary.pdf").content))
+    reader = PdfReader(io.BytesIO(b"".join(downloaded_pdf(bob_client, closed, "summary").streaming_content)))
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -125,7 +134,7 @@ def test_an_unknown_report_kind_is_a_404(bob_client, closed):
 
 def test_every_report_fetch_is_in_the_audit_log(bob, bob_client, closed):
     bob_client.get(f"/scans/{closed.code}/report/summary/")
-    bob_client.get(f"/scans/{closed.code}/report/full.pdf")
+    downloaded_pdf(bob_client, closed, "full")
     events = list(AuditEvent.objects.order_by("at"))
     assert [(e.user, e.action, e.organisation) for e in events] == [
         (bob, AuditAction.REPORT_VIEWED, closed.organisation),

@@ -93,6 +93,39 @@ def test_a_signed_in_visitor_leaves_no_name_or_message_in_the_page_others_get(sc
     assert "Invitations sent" in alice_client.get(reverse("organisations:dashboard")).content.decode()
 
 
+def test_a_changed_title_or_organisation_name_shows_at_once_on_cached_pages(scan, alice_client):
+    """The cache key is the scan's stored revision, raised by every change a respondent would see."""
+    from roer.lifecycle.editing import scan_update
+    from roer.lifecycle.organisations import organisation_update
+
+    path = link_for(InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS)))
+    assert "Scan Alfa 2026" in Client().get(f"{path}1/").content.decode()
+    thresholds = {group.kind: group.threshold for group in scan.groups.all()}
+    scan_update(
+        scan=scan,
+        title="Scan Alfa, tweede ronde",
+        opens_on=scan.opens_on,
+        closes_on=scan.closes_on,
+        thresholds=thresholds,
+    )
+    assert "Scan Alfa, tweede ronde" in Client().get(f"{path}1/").content.decode()
+    organisation = scan.organisation
+    organisation.name = "Gemeente Alfa-Omega"
+    organisation_update(organisation=organisation, fields=["name"])
+    assert "Gemeente Alfa-Omega" in Client().get(f"{path}1/").content.decode()
+
+
+def test_a_full_cache_lets_the_least_recently_used_page_go():
+    cache = pagecache._LeastRecentlyUsed(2)
+    page = pagecache.PageParts(("x",))
+    cache.put("a", page)
+    cache.put("b", page)
+    assert cache.get("a") is page  # "a" was used last, so "b" makes way
+    cache.put("c", page)
+    assert ("a" in cache, "b" in cache, "c" in cache) == (True, False, True)
+    assert len(cache) == 2
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

@@ -3,11 +3,12 @@ opt-in only, and never another organisation's name."""
 
 import pytest
 
+from roer.lifecycle.benchmarks import refresh_benchmarks
 from roer.organisations.models import OrganisationKind
-from roer.results.benchmarks import refresh_benchmarks
 from roer.results.selectors import scan_results
 from tests.factories import OrganisationFactory
 from tests.helpers import closed_scan_with
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def pool(instrument_version, organisation):
         peer = OrganisationFactory(name=f"Peer {index}", inhabitants=inhabitants, benchmark_opt_in=True)
         closed_scan_with(peer, instrument_version, {"medewerkers": [value] * 5})
         peers.append(peer)
-    refresh_benchmarks(instrument_version)
+    refresh_benchmarks.call(instrument_version.pk)
     return own, peers
 
 
@@ -57,9 +58,10 @@ def test_the_same_size_class_compares_with_five_peers(pool):
 
 def test_a_peer_group_with_fewer_than_five_others_shows_nothing_and_says_why(pool, instrument_version, bob_client):
     own, peers = pool
-    peers[0].benchmark_opt_in = False
-    peers[0].save()
-    refresh_benchmarks(instrument_version)
+    from roer.lifecycle.organisations import organisation_benchmark_set
+
+    organisation_benchmark_set(organisation=peers[0], taking_part=False)
+    run_tasks()
     size = comparison(scan_results(own), "size:4")
     assert size.others == 4
     assert not size.shown
@@ -97,7 +99,7 @@ def test_only_the_latest_closed_scan_of_each_organisation_counts(pool, instrumen
         {"medewerkers": [5] * 5},
         closes_on=timezone.localdate() - datetime.timedelta(days=400),
     )
-    refresh_benchmarks(instrument_version)
+    refresh_benchmarks.call(instrument_version.pk)
     assert comparison(scan_results(own), "all").others == 6
 
 
@@ -108,7 +110,8 @@ def test_a_scan_manager_joins_and_leaves_the_benchmark_and_the_pool_follows(
     alice_client.post(f"/organisations/{organisation.code}/benchmark/", {"taking_part": "no"})
     organisation.refresh_from_db()
     assert not organisation.benchmark_opt_in
-    # A's scores left the pool at once: a peer now sees five others, not six
+    run_tasks()
+    # A's scores left the pool once the worker rebuilt it: a peer now sees five others, not six
     from roer.results.models import PeerGroupScores
 
     entries = PeerGroupScores.objects.get(

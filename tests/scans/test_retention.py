@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from roer.audit.models import AuditEvent
+from roer.lifecycle.retention import personal_data_purge
 from roer.organisations.models import Organisation
 from roer.responses.models import Answer, Response, ResponseDraft
 from roer.results.selectors import scan_results
 from roer.scans.models import AccessToken, GroupKind, Invitation, Scan
-from roer.scans.retention import personal_data_purge
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
 from tests.helpers import closed_scan_with

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from roer.scans.models import Scan
+from tests.helpers import close
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,7 @@ def test_closing_asks_for_confirmation_first(alice_client, scan):
     assert scan.closed_at is None
     assert alice_client.post(f"/scans/{scan.code}/close/").status_code == 302
     scan.refresh_from_db()
+    assert scan.state == "closed"
     assert scan.closed_at is not None
 
 
@@ -152,8 +154,7 @@ def edit_data(scan, **overrides):
 
 def test_a_closed_scan_cannot_be_reopened_or_get_other_thresholds(alice_client, scan):
     """Two sets of figures for the same answers could be subtracted from each other."""
-    scan.closed_at = timezone.now()
-    scan.save()
+    close(scan)
     page = alice_client.get(f"/scans/{scan.code}/edit/").content.decode()
     assert "Deze scan is gesloten. De data en anonimiteitsdrempels blijven zoals ze waren" in page
     later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
@@ -168,10 +169,11 @@ def test_a_closed_scan_cannot_be_reopened_or_get_other_thresholds(alice_client, 
     assert scan.groups.get(kind="management").threshold == 5
 
 
-def test_the_service_refuses_to_change_a_closed_scan_whatever_the_caller(scan):
+def test_the_service_refuses_to_change_a_scan_closed_by_date_whatever_the_caller(scan):
+    """Its closing date has passed, and no clock job has stored the closed state yet."""
     from django.core.exceptions import ValidationError
 
-    from roer.scans.services import scan_update
+    from roer.lifecycle.editing import scan_update
 
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     scan.opens_on, scan.closes_on = yesterday - datetime.timedelta(days=10), yesterday

@@ -1,0 +1,185 @@
+"""Report PDFs and large exports, made by background tasks and served from storage afterwards.
+
+PDFs: rendering the full report takes seconds, so it happens once per fingerprint of what the report
+shows (see `roer.reports.documents`), in a worker, never in a request. Both reports in both languages
+are prepared as soon as a scan's figures are ready and again when its foreword changes; any other
+change (new benchmarks, a new title) is rendered when someone asks for it.
+
+Exports of large scans are written to a file by a worker, which counts its rows as it goes so the page
+can show progress; the file is deleted after `ROER_EXPORT_RETENTION_HOURS`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import tempfile
+from collections.abc import Iterator, Sequence
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django_tasks import task
+
+from roer.accounts.models import User
+from roer.lifecycle.queue import gave_up
+from roer.reports.documents import report_fingerprint
+from roer.reports.exports import Export, export_for
+from roer.reports.models import ExportFile, FileStatus, ReportFile, ReportKind
+from roer.reports.pdf import PdfUnavailableError, render_pdf
+from roer.reports.rendering import report_html
+from roer.reports.writers import csv_row, xlsx_file
+from roer.scans.models import Scan
+
+logger = logging.getLogger("roer.documents")
+
+PROGRESS_EVERY = 1000
+
+
+def report_request(scan: Scan, kind: str, language: str) -> ReportFile:
+    """The PDF of the scan as it is now: the stored one, or one queued for rendering."""
+    fingerprint = report_fingerprint(scan, kind, language)
+    with transaction.atomic():
+        report, created = ReportFile.objects.get_or_create(
+            scan=scan, kind=kind, language=language, fingerprint=fingerprint
+        )
+        if created:
+            report.task_id = render_report.enqueue(report.pk).id
+            report.save(update_fields=["task_id"])
+    return report
+
+
+def prepare_reports(scan: Scan) -> None:
+    """Queue both reports in every language (figures just published, or a new foreword)."""
+    for kind in ReportKind.values:
+        for language, _name in settings.LANGUAGES:
+            report_request(scan, kind, language)
+
+
+@task()
+def render_report(report_id: int) -> bool:
+    """Render one queued PDF; True when this run stored it."""
+    report = ReportFile.objects.select_related("scan__organisation", "scan__instrument_version").filter(pk=report_id)
+    found = report.first()
+    if found is None or found.status == FileStatus.READY or not found.scan.has_figures:
+        return False
+    scan = found.scan
+    if report_fingerprint(scan, found.kind, found.language) != found.fingerprint:
+        found.delete()  # what it would show has changed since it was asked for; a newer request renders
+        return False
+    try:
+        pdf = render_pdf(report_html(scan, found.kind, found.language, for_pdf=True))
+    except PdfUnavailableError as error:
+        logger.error("report PDFs cannot be rendered on this server: %s", error)
+        ReportFile.objects.filter(pk=found.pk).update(status=FileStatus.FAILED)
+        return False
+    found.file.save(f"{found.fingerprint[:16]}-{found.kind}-{found.language}.pdf", ContentFile(pdf), save=False)
+    found.status = FileStatus.READY
+    found.ready_at = timezone.now()
+    found.save(update_fields=["file", "status", "ready_at"])
+    older = ReportFile.objects.filter(
+        scan=scan, kind=found.kind, language=found.language, created_at__lte=found.created_at
+    ).exclude(pk=found.pk)
+    _delete_files(older)
+    return True
+
+
+def export_request(*, scan: Scan, name: str, extension: str, language: str, requested_by: User) -> ExportFile:
+    """The export that is being made or is ready, or a new one queued."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = (
+            ExportFile.objects.select_for_update()
+            .filter(scan=scan, name=name, extension=extension, language=language, expires_at__gt=now)
+            .exclude(status=FileStatus.FAILED)
+            .first()
+        )
+        if current is not None:
+            return current
+        export = ExportFile.objects.create(
+            scan=scan,
+            name=name,
+            extension=extension,
+            language=language,
+            requested_by=requested_by,
+            expires_at=now + datetime.timedelta(hours=settings.ROER_EXPORT_RETENTION_HOURS),
+        )
+        export.task_id = build_export.enqueue(export.pk).id
+        export.save(update_fields=["task_id"])
+    return export
+
+
+def _counted(rows: Iterator[Sequence[object]], export_id: int) -> Iterator[Sequence[object]]:
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            ExportFile.objects.filter(pk=export_id).update(rows_done=done)
+
+
+@task()
+def build_export(export_id: int) -> bool:
+    """Write one queued export to storage; running it again writes it again, whole."""
+    export = ExportFile.objects.select_related("scan__organisation", "scan__instrument_version").filter(pk=export_id)
+    found = export.first()
+    if found is None or found.status == FileStatus.READY or not found.scan.has_figures:
+        return False
+    with translation.override(found.language):
+        data = export_for(found.scan, found.name, found.language)
+        ExportFile.objects.filter(pk=found.pk).update(status=FileStatus.RUNNING, rows_done=0, rows_total=data.total)
+        data.rows = _counted(data.rows, found.pk)
+        handle = _written(data, found.extension)
+    with handle:
+        found.file.save(f"{found.code}.{found.extension}", File(handle), save=False)
+    found.status = FileStatus.READY
+    found.rows_done = found.rows_total = data.total
+    found.ready_at = timezone.now()
+    found.save(update_fields=["file", "status", "rows_done", "rows_total", "ready_at"])
+    return True
+
+
+def _written(data: Export, extension: str) -> File[bytes]:
+    if extension == "xlsx":
+        return File(xlsx_file(data))
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller
+    handle.write("\ufeff".encode())  # a byte-order mark, so spreadsheets read the file as UTF-8
+    for line in (csv_row(data.header), *(csv_row(row) for row in data.rows)):
+        handle.write(line.encode())
+    handle.seek(0)
+    return File(handle)
+
+
+def _delete_files(files: QuerySet[ReportFile] | QuerySet[ExportFile]) -> int:
+    count = 0
+    for stored in files:
+        if stored.file:
+            stored.file.delete(save=False)
+        stored.delete()
+        count += 1
+    return count
+
+
+def expired_exports_delete(now: datetime.datetime | None = None) -> int:
+    """Delete exports past their retention (the scheduled job, hourly)."""
+    return _delete_files(ExportFile.objects.filter(expires_at__lte=now or timezone.now()))
+
+
+def scan_files_delete(scans: QuerySet[Scan]) -> int:
+    """Delete the stored files of these scans, before the scans themselves go."""
+    return _delete_files(ReportFile.objects.filter(scan__in=scans)) + _delete_files(
+        ExportFile.objects.filter(scan__in=scans)
+    )
+
+
+def files_follow_tasks() -> int:
+    """Mark files failed whose task has used all its attempts (part of the clock job), so the page stops
+    saying they are being made and offers to try again."""
+    count = 0
+    for model in (ReportFile, ExportFile):
+        waiting = model.objects.filter(status__in=[FileStatus.PENDING, FileStatus.RUNNING])
+        given_up = gave_up(waiting.values_list("task_id", flat=True))
+        if given_up:
+            count += model.objects.filter(task_id__in=given_up).update(status=FileStatus.FAILED)
+    return count

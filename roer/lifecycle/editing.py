@@ -1,0 +1,78 @@
+"""A scan manager's changes to a scan, each checked against the scan's state under its lock."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+from roer.lib.errors import DomainError
+from roer.lifecycle import documents
+from roer.lifecycle.scan_life import CLOSED, NOT_CLOSED, guarded
+from roer.scans import services
+from roer.scans.invitees import Invitee
+from roer.scans.models import Invitation, RespondentGroup, Scan, ScanState
+
+EVERY_STATE = tuple(ScanState)
+
+
+class ScanHasAnswersError(DomainError):
+    default_message = _("A scan that people have answered cannot be deleted; its results stay available.")
+
+
+def scan_update(
+    *,
+    scan: Scan,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    thresholds: Mapping[str, int],
+    retention_days: int | None = None,
+) -> Scan:
+    """Title, dates and thresholds; a closed scan keeps its dates and thresholds (ValidationError)."""
+    with guarded(scan, *EVERY_STATE) as locked:
+        return services.scan_update(
+            scan=locked,
+            title=title,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            thresholds=thresholds,
+            retention_days=retention_days,
+        )
+
+
+def scan_foreword_set(*, scan: Scan, foreword: str) -> Scan:
+    """The report's foreword, for a closed scan; both reports are rendered again with it."""
+    with guarded(scan, *CLOSED) as locked:
+        locked.report_foreword = foreword.strip()
+        locked.full_clean()
+        locked.save(update_fields=["report_foreword"])
+        if locked.has_figures:
+            documents.prepare_reports(locked)
+        return locked
+
+
+def scan_delete(*, scan: Scan) -> None:
+    """Delete a scan nobody has answered (set up by mistake, or never used)."""
+    with guarded(scan, *EVERY_STATE) as locked:
+        if locked.responses.exists():
+            raise ScanHasAnswersError
+        documents.scan_files_delete(Scan.objects.filter(pk=locked.pk))
+        locked.delete()
+
+
+def invitees_add(
+    *, scan: Scan, invitees: Iterable[Invitee], default_group: RespondentGroup, default_language: str
+) -> services.InviteesAdded:
+    """Add invitees while the scan is planned or open."""
+    with guarded(scan, *NOT_CLOSED) as locked:
+        return services.invitees_add(
+            scan=locked, invitees=invitees, default_group=default_group, default_language=default_language
+        )
+
+
+def invitation_remove(*, invitation: Invitation) -> None:
+    """Remove an invitation that was never sent, while the scan is planned or open."""
+    with guarded(invitation.scan_id, *NOT_CLOSED):
+        services.invitation_remove(invitation=invitation)

@@ -1,0 +1,107 @@
+"""An organisation as a whole: its benchmark participation, its data exported in one file or deleted in
+one go, and changes to what its respondents see."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import IO
+
+from django.core import serializers
+from django.db import transaction
+from django.db.models import F, Model, QuerySet
+
+from roer.audit.models import AuditEvent
+from roer.instruments.models import InstrumentVersion
+from roer.lifecycle import documents
+from roer.lifecycle.benchmarks import refresh_benchmarks
+from roer.lifecycle.queue import enqueue_once
+from roer.organisations.models import Membership, Organisation
+from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
+from roer.results.models import ScanFigures
+from roer.scans.models import AccessToken, Invitation, Mailing, RespondentGroup, Scan
+
+logger = logging.getLogger("roer.organisations")
+
+
+def _versions_used(organisation: Organisation) -> list[int]:
+    return list(
+        InstrumentVersion.objects.filter(scans__organisation=organisation).distinct().values_list("pk", flat=True)
+    )
+
+
+def organisation_benchmark_set(*, organisation: Organisation, taking_part: bool) -> Organisation:
+    """Join or leave the benchmark pool; the pools of the instruments it used are rebuilt in the
+    background, so a leaving organisation's scores soon disappear from other organisations' comparisons."""
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.benchmark_opt_in == taking_part:
+            return locked
+        locked.benchmark_opt_in = taking_part
+        locked.save(update_fields=["benchmark_opt_in"])
+        for version_id in _versions_used(locked):
+            enqueue_once(refresh_benchmarks, version_id)
+    return locked
+
+
+def organisation_update(*, organisation: Organisation, fields: list[str]) -> Organisation:
+    """Save changed fields of an organisation (from the admin). Its name is on every questionnaire page,
+    so its scans' pages are rendered anew."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        organisation.full_clean()
+        organisation.save(update_fields=fields)
+        Scan.objects.filter(organisation=organisation).update(revision=F("revision") + 1)
+        if "benchmark_opt_in" in fields or "kind" in fields or "inhabitants" in fields:
+            for version_id in _versions_used(organisation):
+                enqueue_once(refresh_benchmarks, version_id)
+    return organisation
+
+
+def organisation_querysets(organisation: Organisation) -> Iterator[QuerySet[Model]]:
+    """Everything that belongs to the organisation, parents before children (token hashes left out:
+    they only open questionnaires and are no one's data)."""
+    yield Organisation.objects.filter(pk=organisation.pk)
+    yield Membership.objects.filter(organisation=organisation)
+    yield Scan.objects.filter(organisation=organisation)
+    yield RespondentGroup.objects.filter(scan__organisation=organisation)
+    yield Invitation.objects.filter(scan__organisation=organisation)
+    yield Mailing.objects.filter(scan__organisation=organisation)
+    yield ResponseDraft.objects.filter(invitation__scan__organisation=organisation)
+    yield Response.objects.filter(scan__organisation=organisation)
+    yield Answer.objects.filter(response__scan__organisation=organisation)
+    yield OpenAnswer.objects.filter(response__scan__organisation=organisation)
+    yield DimensionScore.objects.filter(scan__organisation=organisation)
+    yield ScanFigures.objects.filter(scan__organisation=organisation)
+    yield AuditEvent.objects.filter(organisation=organisation)
+
+
+def organisation_export(*, organisation: Organisation, stream: IO[str]) -> int:
+    """Write the organisation's data as Django's JSON serialisation; returns the number of records."""
+    count = 0
+    stream.write("[\n")
+    first = True
+    for queryset in organisation_querysets(organisation):
+        for record in queryset.iterator(chunk_size=2000):
+            text = serializers.serialize("json", [record])[1:-1].strip()
+            stream.write(("" if first else ",\n") + text)
+            first = False
+            count += 1
+    stream.write("\n]\n")
+    return count
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> dict[str, int]:
+    """Delete the organisation with everything of it (users stay: they may belong to other organisations);
+    the benchmarks it took part in are rebuilt without it."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    versions = _versions_used(organisation)
+    documents.scan_files_delete(Scan.objects.filter(organisation=organisation))
+    AccessToken.objects.filter(invitation__scan__organisation=organisation).delete()
+    AuditEvent.objects.filter(organisation=organisation).delete()
+    _total, per_model = Organisation.objects.filter(pk=organisation.pk).delete()
+    for version_id in versions:
+        enqueue_once(refresh_benchmarks, version_id)
+    logger.info("deleted organisation %s: %s", organisation.code, per_model)
+    return per_model

@@ -1,0 +1,184 @@
+"""The one owner of a scan's life.
+
+A scan's state is stored (`Scan.state`) and changes here only: planned -> open -> closed -> figures
+ready. Every write whose rule depends on the state runs inside `guarded`, which locks the scan's row
+and reads the state in the same transaction, so no check can be overtaken by a transition:
+
+- answers (draft saves, submits) and the sending of messages take a shared lock (`shared=True`): they do
+  not wait for each other, but a close waits for every one in flight, and every one after the close
+  waits for it and then finds the scan closed;
+- everything else (close, edit, invitees, mailings, foreword, delete) takes the row exclusively, and
+  first moves the stored state on by the calendar.
+
+SQLite has no row locks; its transactions are IMMEDIATE (see settings.py), so every write transaction
+holds the database's write lock from its first statement, which serialises the same way.
+
+Follow-on work is enqueued as background tasks inside the same transaction (the queue is a table in the
+same database), so it commits with the state change or not at all: closing enqueues the figures; the
+figures, once stored, enqueue the benchmarks and the report PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from roer.lib.errors import DomainError
+from roer.lifecycle import benchmarks, documents
+from roer.lifecycle.queue import enqueue_once, runs_of
+from roer.results.figures import compute_figures
+from roer.results.models import ScanFigures
+from roer.scans.models import CLOSED_STATES, Scan, ScanState
+
+logger = logging.getLogger("roer.lifecycle")
+
+ANSWERABLE = (ScanState.OPEN,)
+NOT_CLOSED = (ScanState.PLANNED, ScanState.OPEN)
+CLOSED = tuple(CLOSED_STATES)
+
+_REFUSALS = {
+    ScanState.PLANNED: _("This scan has not opened yet."),
+    ScanState.OPEN: _("This scan is still open."),
+    ScanState.CLOSED: _("This scan is closed."),
+    ScanState.FIGURES_READY: _("This scan is closed."),
+}
+
+
+class ScanStateError(DomainError):
+    """The scan is not in a state that allows this change."""
+
+    def __init__(self, state: ScanState) -> None:
+        self.state = state
+        super().__init__(_REFUSALS[state])
+
+
+def _locked(scan_id: int, *, shared: bool) -> Scan:
+    if shared and connection.vendor == "postgresql":
+        # FOR SHARE: the ORM only offers exclusive locks, and answers must not queue behind each other.
+        table = connection.ops.quote_name(Scan._meta.db_table)
+        found = list(Scan.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [scan_id]))  # noqa: S608
+        if not found:
+            raise Scan.DoesNotExist
+        return found[0]
+    return Scan.objects.select_for_update().get(pk=scan_id)
+
+
+@contextmanager
+def guarded(scan: Scan | int, *allowed: ScanState, shared: bool = False) -> Iterator[Scan]:
+    """A transaction holding the scan's row, entered only in one of the allowed states.
+
+    Yields the scan as stored now; raises ScanStateError (rolling back) in any other state, and
+    Scan.DoesNotExist when it was deleted."""
+    scan_id = scan if isinstance(scan, int) else scan.pk
+    with transaction.atomic():
+        locked = _locked(scan_id, shared=shared)
+        now = timezone.now()
+        if not shared:
+            _follow_clock(locked, now)
+        state = locked.state_on(timezone.localdate(now))
+        if state not in allowed:
+            raise ScanStateError(state)
+        yield locked
+
+
+def _follow_clock(scan: Scan, now: datetime.datetime) -> bool:
+    """Store the state the calendar has reached (the caller holds the row exclusively)."""
+    due = scan.state_on(timezone.localdate(now))
+    if due == scan.state:
+        return False
+    if due is ScanState.OPEN:
+        scan.state = ScanState.OPEN
+        scan.save(update_fields=["state"])
+    elif due is ScanState.CLOSED:
+        _close(scan, now)
+    return True
+
+
+def _close(scan: Scan, now: datetime.datetime) -> None:
+    scan.state = ScanState.CLOSED
+    scan.closed_at = now
+    scan.save(update_fields=["state", "closed_at"])
+    store_figures.enqueue(scan.pk)
+    logger.info("scan %s closed", scan.code)
+
+
+def scan_close(*, scan: Scan) -> Scan:
+    """Close by hand: links stop working at once and the figures are computed in the background.
+    Closing a closed scan changes nothing."""
+    with guarded(scan, *NOT_CLOSED, *CLOSED) as locked:
+        if locked.state in NOT_CLOSED:
+            _close(locked, timezone.now())
+    return locked
+
+
+def scans_follow_clock(now: datetime.datetime | None = None) -> int:
+    """Open and close every scan whose date has come (the scheduled job, every minute); returns how
+    many changed. Each scan is locked and checked on its own, so this is safe beside every other write."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = Scan.objects.filter(state=ScanState.PLANNED, opens_on__lte=today) | Scan.objects.filter(
+        state=ScanState.OPEN, closes_on__lt=today
+    )
+    changed = 0
+    for scan_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Scan.objects.select_for_update().filter(pk=scan_id).first()
+            if locked is not None and _follow_clock(locked, now):
+                changed += 1
+    # A scan closed before its figures had a task (stored states came with an upgrade) gets one now.
+    for scan_id in Scan.objects.filter(state=ScanState.CLOSED).values_list("pk", flat=True):
+        if not runs_of(store_figures, scan_id).exists():
+            store_figures.enqueue(scan_id)
+    return changed
+
+
+@task()
+def store_figures(scan_id: int) -> bool:
+    """Compute a closed scan's figures and publish them; True when this run published them."""
+    return figures_publish(scan_id)
+
+
+def figures_publish(scan_id: int, *, with_reports: bool = True) -> bool:
+    """The figures task's work: compute, store, move to 'figures ready', and enqueue what follows (the
+    benchmark rebuild and, unless told not to, the report PDFs).
+
+    The answers are read without a lock: a closed scan takes no more answers, so they cannot change,
+    and a long computation must not hold the write lock every respondent of every scan waits for. Only
+    storing the result and the state change take the row."""
+    scan = Scan.objects.select_related("instrument_version", "organisation").filter(pk=scan_id).first()
+    if scan is None or scan.state != ScanState.CLOSED:
+        return False
+    data = compute_figures(scan)
+    try:
+        with guarded(scan_id, *CLOSED) as locked:
+            if locked.state == ScanState.FIGURES_READY:
+                return False
+            ScanFigures.objects.update_or_create(scan=locked, defaults={"data": data, "format": ScanFigures.FORMAT})
+            locked.state = ScanState.FIGURES_READY
+            locked.save(update_fields=["state"])
+            if scan.organisation.benchmark_opt_in:
+                enqueue_once(benchmarks.refresh_benchmarks, scan.instrument_version_id)
+            if with_reports:
+                documents.prepare_reports(locked)
+    except Scan.DoesNotExist:
+        return False
+    return True
+
+
+def figures_recompute(scan_id: int) -> bool:
+    """Store a published scan's figures again in the current format (after an upgrade that changed it).
+    The answers of a closed scan do not change, so the numbers stay the same."""
+    scan = Scan.objects.select_related("instrument_version").filter(pk=scan_id).first()
+    if scan is None or not scan.has_figures:
+        return False
+    data = compute_figures(scan)
+    with guarded(scan_id, ScanState.FIGURES_READY) as locked:
+        ScanFigures.objects.update_or_create(scan=locked, defaults={"data": data, "format": ScanFigures.FORMAT})
+    return True

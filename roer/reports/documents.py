@@ -1,0 +1,61 @@
+"""Which stored report PDF belongs to a scan as it is now.
+
+A PDF is rendered once for one fingerprint of everything it shows: the scan's figures and state, its
+title and foreword, the organisation's name, the benchmarks it is compared with, the earlier scans its
+progress is measured against, and the instrument. The same fingerprint finds the stored file; any
+change gives a new fingerprint, so a stale PDF is never served."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db.models import Max
+
+from roer.reports.models import FileStatus, ReportFile
+from roer.results.models import PeerGroupScores, ScanFigures
+from roer.scans.models import Scan
+
+# Raised when the report's layout or content changes, so every stored PDF is rendered anew.
+REPORT_FORMAT = 1
+
+
+def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
+    figures_at = ScanFigures.objects.filter(scan=scan).values_list("computed_at", flat=True).first()
+    benchmarks_at = None
+    if scan.organisation.benchmark_opt_in:
+        benchmarks_at = PeerGroupScores.objects.filter(instrument_version_id=scan.instrument_version_id).aggregate(
+            at=Max("computed_at")
+        )["at"]
+    history = list(
+        Scan.objects.with_figures()
+        .filter(organisation_id=scan.organisation_id, closes_on__lte=scan.closes_on)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    inputs = [
+        REPORT_FORMAT,
+        kind,
+        language,
+        scan.pk,
+        scan.state,
+        scan.title,
+        scan.report_foreword,
+        scan.organisation.name,
+        scan.instrument_version.content_hash,
+        str(figures_at),
+        str(benchmarks_at),
+        history,
+    ]
+    return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()
+
+
+def ready_report(scan: Scan, kind: str, language: str) -> ReportFile | None:
+    """The stored PDF for the scan as it is now, if it has been rendered."""
+    return ReportFile.objects.filter(
+        scan=scan,
+        kind=kind,
+        language=language,
+        fingerprint=report_fingerprint(scan, kind, language),
+        status=FileStatus.READY,
+    ).first()

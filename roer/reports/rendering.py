@@ -1,0 +1,44 @@
+"""The report as HTML: one rendering for the page and for the PDF (which prints it with print CSS)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from roer.reports.forms import ForewordForm
+from roer.reports.messages import key_messages
+from roer.results.context import results_context
+from roer.results.open_answers import open_answers
+from roer.results.selectors import scan_results
+from roer.scans.models import Scan
+
+OPEN_ANSWERS_PER_GROUP = 25
+
+
+def report_html(
+    scan: Scan,
+    kind: str,
+    language: str,
+    *,
+    for_pdf: bool,
+    can_manage: bool = False,
+    request: HttpRequest | None = None,
+) -> str:
+    """The summary or the full report of a scan whose figures are ready, in the given language. The PDF
+    is rendered without a request (in a background task), so nothing a visitor brings can reach it."""
+    with translation.override(language):
+        results = scan_results(scan)
+        context = results_context(results, language)
+        context.update(
+            scan=scan,
+            organisation=scan.organisation,
+            kind=kind,
+            for_pdf=for_pdf,
+            can_manage=can_manage,
+            messages_=key_messages(results),
+            open_answers=open_answers(scan, limit=OPEN_ANSWERS_PER_GROUP) if kind == "full" else (),
+            open_answers_limit=OPEN_ANSWERS_PER_GROUP,
+            foreword_form=None if for_pdf else ForewordForm(initial={"foreword": scan.report_foreword}),
+        )
+        return render_to_string(f"reports/{kind}.html", context, request=request)

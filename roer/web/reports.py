@@ -1,0 +1,179 @@
+"""The board report (summary and full, as a page and as a PDF from the same HTML) and the exports.
+
+PDFs and the exports of large scans are made by background workers and served from storage; a page
+says when one is still being made. Every download is written to the audit log and is never cached."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roer.accounts.http import AuthenticatedHttpRequest
+from roer.audit.models import AuditAction
+from roer.audit.services import audit_record
+from roer.lifecycle.documents import export_request, report_request
+from roer.lifecycle.editing import scan_foreword_set
+from roer.reports.documents import ready_report
+from roer.reports.exports import export_for
+from roer.reports.forms import ForewordForm
+from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportKind
+from roer.reports.rendering import report_html
+from roer.reports.writers import csv_lines, xlsx_file
+from roer.scans.models import Scan
+from roer.scans.selectors import ScanAccess, get_scan_for_user
+
+
+def _scan_with_figures(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, *, manage: bool = False) -> ScanAccess:
+    access = get_scan_for_user(request.user, scan_code, manage=manage)
+    if not access.scan.has_figures:
+        raise Http404
+    return access
+
+
+def _filename(scan: Scan, kind: str, extension: str) -> str:
+    return f"roer-{slugify(scan.organisation.name)}-{slugify(scan.title)}-{kind}.{extension}"
+
+
+def _download(response: HttpResponseBase) -> HttpResponseBase:
+    add_never_cache_headers(response)  # reports hold a municipality's results: never in a shared cache
+    return response
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+@login_required
+def report(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -> HttpResponse:
+    if kind not in ReportKind.values:
+        raise Http404
+    access = _scan_with_figures(request, scan_code)
+    audit_record(
+        user=request.user,
+        organisation=access.scan.organisation,
+        action=AuditAction.REPORT_VIEWED,
+        subject=f"{access.scan.title}: {kind}",
+    )
+    html = report_html(access.scan, kind, _language(), for_pdf=False, can_manage=access.can_manage, request=request)
+    return HttpResponse(html)
+
+
+@login_required
+def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -> HttpResponseBase:
+    """GET serves the stored PDF, or says it is being made; POST asks for it to be made."""
+    if kind not in ReportKind.values:
+        raise Http404
+    access = _scan_with_figures(request, scan_code)
+    scan, language = access.scan, _language()
+    if request.method == "POST":
+        report_request(scan, kind, language)
+        return redirect("reports:pdf", scan.code, kind)
+    stored = ready_report(scan, kind, language)
+    if stored is None:
+        pending = scan.report_files.filter(kind=kind, language=language).order_by("-created_at").first()
+        context = {"scan": scan, "organisation": scan.organisation, "kind": kind, "pending": pending}
+        template = "reports/pdf_unavailable.html" if pending and pending.status == FileStatus.FAILED else None
+        return render(request, template or "reports/pdf_preparing.html", context, status=503 if template else 202)
+    audit_record(
+        user=request.user,
+        organisation=scan.organisation,
+        action=AuditAction.REPORT_DOWNLOADED,
+        subject=f"{scan.title}: {kind}.pdf",
+    )
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=_filename(scan, kind, "pdf"),
+        content_type="application/pdf",
+    )
+    return _download(response)
+
+
+@login_required
+@require_POST
+def report_foreword(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
+    access = _scan_with_figures(request, scan_code, manage=True)
+    form = ForewordForm(request.POST)
+    if form.is_valid():
+        scan_foreword_set(scan=access.scan, foreword=form.cleaned_data["foreword"])
+        messages.success(request, _("The foreword has been saved; it is printed in both reports."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["foreword"]))
+    kind = request.POST.get("kind")
+    return redirect("reports:report", access.scan.code, kind if kind in ReportKind.values else "summary")
+
+
+def _streamed(scan: Scan, name: str, extension: str, language: str) -> HttpResponseBase:
+    data = export_for(scan, name, language)
+    filename = _filename(scan, name, extension)
+    if extension == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(csv_lines(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        xlsx_file(data),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def export(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, name: str, extension: str) -> HttpResponseBase:
+    """A small scan's export is written while it downloads; a large one is made by a worker, and this
+    page shows how far it is (POST asks for it)."""
+    if name not in ExportName.values or extension not in ExportFormat.values:
+        raise Http404
+    access = _scan_with_figures(request, scan_code, manage=True)
+    scan, language = access.scan, _language()
+    if request.method == "POST":
+        export_request(scan=scan, name=name, extension=extension, language=language, requested_by=request.user)
+        return redirect("reports:export", scan.code, name, extension)
+    if scan.responses.count() <= settings.ROER_EXPORT_INLINE_MAX:
+        audit_record(
+            user=request.user,
+            organisation=scan.organisation,
+            action=AuditAction.EXPORT_DOWNLOADED,
+            subject=f"{scan.title}: {name}.{extension}",
+        )
+        return _download(_streamed(scan, name, extension, language))
+    current = scan.export_files.filter(
+        name=name, extension=extension, language=language, expires_at__gt=timezone.now()
+    ).first()
+    context = {"scan": scan, "organisation": scan.organisation, "export": current, "name": name, "extension": extension}
+    return _download(render(request, "reports/export_status.html", context))
+
+
+@login_required
+def export_download(
+    request: AuthenticatedHttpRequest, scan_code: uuid.UUID, export_code: uuid.UUID
+) -> HttpResponseBase:
+    access = _scan_with_figures(request, scan_code, manage=True)
+    scan = access.scan
+    stored = ExportFile.objects.filter(
+        scan=scan, code=export_code, status=FileStatus.READY, expires_at__gt=timezone.now()
+    ).first()
+    if stored is None or not stored.file:
+        raise Http404
+    audit_record(
+        user=request.user,
+        organisation=scan.organisation,
+        action=AuditAction.EXPORT_DOWNLOADED,
+        subject=f"{scan.title}: {stored.filename}",
+    )
+    response = FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=_filename(scan, stored.name, stored.extension)
+    )
+    return _download(response)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from roer.accounts.http import AuthenticatedHttpRequest
+from roer.results.context import results_context
+from roer.results.open_answers import open_answers
+from roer.results.selectors import scan_results
+from roer.scans.selectors import get_scan_for_user
+
+OPEN_ANSWERS_PER_PAGE = 25
+
+
+@login_required
+def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
+    access = get_scan_for_user(request.user, scan_code)
+    scan = access.scan
+    context: dict[str, object] = {"scan": scan, "organisation": scan.organisation, "can_manage": access.can_manage}
+    if not scan.has_figures:
+        # Figures that change with every new answer would let a reader isolate one person by comparing
+        # two moments, so results only appear once the scan is closed and its figures are stored.
+        context["state"] = scan.current_state.value
+        return render(request, "results/not_yet.html", context)
+    context.update(results_context(scan_results(scan), get_language() or "nl"))
+    context["open_answers"] = open_answers(scan, limit=OPEN_ANSWERS_PER_PAGE)
+    context["open_answers_limit"] = OPEN_ANSWERS_PER_PAGE
+    return render(request, "results/results.html", context)

@@ -1,0 +1,75 @@
+"""Every page of Roer, by area; each area keeps its URL namespace (`scans:detail`, `results:scan`, ...)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from roer.lib.health import health
+from roer.web import accounts, organisations, questionnaire, reports, results, scans
+
+organisation_urls = [
+    path("", organisations.dashboard, name="dashboard"),
+    path("organisations/<uuid:organisation_code>/", organisations.organisation_detail, name="detail"),
+    path("organisations/<uuid:organisation_code>/benchmark/", organisations.organisation_benchmark, name="benchmark"),
+]
+
+scan_urls = [
+    path("organisations/<uuid:organisation_code>/scans/new/", scans.scan_create, name="create"),
+    path("scans/<uuid:scan_code>/", scans.scan_detail, name="detail"),
+    path("scans/<uuid:scan_code>/edit/", scans.scan_edit, name="edit"),
+    path("scans/<uuid:scan_code>/delete/", scans.scan_delete, name="delete"),
+    path("scans/<uuid:scan_code>/invitees/", scans.scan_invitees, name="invitees"),
+    path(
+        "scans/<uuid:scan_code>/invitees/<int:invitation_id>/remove/",
+        scans.invitation_remove,
+        name="invitation_remove",
+    ),
+    path("scans/<uuid:scan_code>/send/invitations/", scans.scan_send, {"kind": "invitations"}, name="send_invitations"),
+    path("scans/<uuid:scan_code>/send/reminders/", scans.scan_send, {"kind": "reminders"}, name="send_reminders"),
+    path("scans/<uuid:scan_code>/mailings/plan/", scans.mailing_plan, name="mailing_plan"),
+    path("scans/<uuid:scan_code>/mailings/<int:mailing_id>/cancel/", scans.mailing_cancel, name="mailing_cancel"),
+    path("scans/<uuid:scan_code>/close/", scans.scan_close, name="close"),
+]
+
+result_urls = [
+    path("scans/<uuid:scan_code>/results/", results.results, name="scan"),
+]
+
+report_urls = [
+    path("scans/<uuid:scan_code>/report/foreword/", reports.report_foreword, name="foreword"),
+    path("scans/<uuid:scan_code>/report/<slug:kind>/", reports.report, name="report"),
+    path("scans/<uuid:scan_code>/report/<slug:kind>.pdf", reports.report_pdf, name="pdf"),
+    path("scans/<uuid:scan_code>/export/<slug:name>.<slug:extension>", reports.export, name="export"),
+    path("scans/<uuid:scan_code>/exports/<uuid:export_code>/", reports.export_download, name="export_download"),
+]
+
+questionnaire_urls = [
+    path("<str:token>/", questionnaire.start, name="start"),
+    path("<str:token>/<int:number>/", questionnaire.page, name="page"),
+]
+
+urlpatterns = [
+    path("", include((organisation_urls, "organisations"))),
+    path("", include((scan_urls, "scans"))),
+    path("", include((result_urls, "results"))),
+    path("", include((report_urls, "reports"))),
+    path("a/", include((questionnaire_urls, "responses"))),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("health/", health, name="health"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_body.txt",
+            html_email_template_name="registration/password_reset_body.html",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

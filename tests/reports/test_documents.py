@@ -1,0 +1,146 @@
+"""Report PDFs and large exports are made by a worker, once per state of what they show, and served from
+storage; a page says when one is still being made. Downloads are never cached, and expire."""
+
+import datetime
+import os
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from roer.audit.models import AuditAction, AuditEvent
+from roer.lifecycle import documents
+from roer.lifecycle.documents import expired_exports_delete
+from roer.lifecycle.editing import scan_foreword_set
+from roer.reports.models import ExportFile, ReportFile
+from tests.tasks import queued, run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """Count the PDFs rendered, with a tiny stand-in for WeasyPrint (real PDFs: test_report.py)."""
+    calls: list[str] = []
+
+    def fake_render(html: str) -> bytes:
+        calls.append(html)
+        return b"%PDF-1.7 " + str(len(calls)).encode()
+
+    monkeypatch.setattr(documents, "render_pdf", fake_render)
+    return calls
+
+
+def test_both_reports_in_both_languages_are_made_when_the_figures_are_published(closed, rendered):
+    assert sorted((row.kind, row.language) for row in ReportFile.objects.filter(scan=closed)) == [
+        ("full", "en"),
+        ("full", "nl"),
+        ("summary", "en"),
+        ("summary", "nl"),
+    ]
+    assert len(queued("render_report")) == 4
+    run_tasks(skip=())
+    assert len(rendered) == 4
+
+
+def test_a_pdf_is_rendered_once_and_then_served_from_storage(bob_client, closed, rendered):
+    run_tasks(skip=())
+    count = len(rendered)
+    for _ in range(3):
+        response = bob_client.get(f"/scans/{closed.code}/report/summary.pdf")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert len(rendered) == count  # served, not rendered again
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].startswith('attachment; filename="roer-gemeente-alfa-')
+
+
+def test_a_new_foreword_gives_new_pdfs_and_the_old_ones_are_never_served(bob_client, closed, rendered):
+    run_tasks(skip=())
+    old = ReportFile.objects.get(scan=closed, kind="summary", language="nl")
+    scan_foreword_set(scan=closed, foreword="Voor het MT")
+    waiting = bob_client.get(f"/scans/{closed.code}/report/summary.pdf")
+    assert waiting.status_code == 202  # not the PDF without the foreword
+    assert "De pdf wordt gemaakt" in waiting.content.decode()
+    run_tasks(skip=())
+    assert len(rendered) == 8
+    assert all("Voor het MT" in html for html in rendered[4:])
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 200
+    assert not ReportFile.objects.filter(pk=old.pk).exists()  # the old file is gone from storage too
+
+
+def test_a_pdf_whose_inputs_changed_is_made_on_request(bob_client, closed, rendered, organisation):
+    run_tasks(skip=())
+    ReportFile.objects.all().delete()  # as after a benchmark rebuild: no file for today's fingerprint
+    page = bob_client.get(f"/scans/{closed.code}/report/full.pdf")
+    assert page.status_code == 202
+    assert "Maak de pdf" in page.content.decode()
+    assert bob_client.post(f"/scans/{closed.code}/report/full.pdf").status_code == 302
+    assert bob_client.post(f"/scans/{closed.code}/report/full.pdf").status_code == 302  # asked twice: made once
+    assert len(queued("render_report")) == 1
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/full.pdf").status_code == 200
+
+
+def test_a_server_without_pdf_libraries_says_so(bob_client, closed, monkeypatch):
+    def missing(html: str) -> bytes:
+        raise documents.PdfUnavailableError("libpango not found")
+
+    monkeypatch.setattr(documents, "render_pdf", missing)
+    run_tasks(skip=())
+    response = bob_client.get(f"/scans/{closed.code}/report/summary.pdf")
+    assert response.status_code == 503
+    assert "kan op deze server niet worden gemaakt" in response.content.decode()
+
+
+@pytest.fixture
+def large(settings):
+    settings.ROER_EXPORT_INLINE_MAX = 5  # the fixture's scan has 13 respondents
+
+
+def test_a_small_scans_export_downloads_at_once(alice_client, closed):
+    response = alice_client.get(f"/scans/{closed.code}/export/scores.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_large_scans_export_is_made_in_the_background_with_progress(alice, alice_client, closed, large):
+    url = f"/scans/{closed.code}/export/respondents.xlsx"
+    page = alice_client.get(url)
+    assert "Maak de export" in page.content.decode()
+    assert alice_client.post(url).status_code == 302
+    waiting = alice_client.get(url).content.decode()
+    assert "Wacht op een verwerker" in waiting
+    run_tasks()
+    export = ExportFile.objects.get(scan=closed)
+    # the three directors; the eight staff are left out, as they would let the two managers be subtracted
+    assert (export.status, export.rows_done, export.rows_total) == ("ready", 3, 3)
+    ready = alice_client.get(url).content.decode()
+    download = f"/scans/{closed.code}/exports/{export.code}/"
+    assert download in ready
+    response = alice_client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # an xlsx is a zip file
+    assert AuditEvent.objects.filter(user=alice, action=AuditAction.EXPORT_DOWNLOADED).count() == 1
+
+
+def test_an_export_file_is_only_for_the_organisations_scan_managers(bob_client, charlie_client, alice, closed, large):
+    export = documents.export_request(scan=closed, name="scores", extension="csv", language="nl", requested_by=alice)
+    run_tasks()
+    download = f"/scans/{closed.code}/exports/{export.code}/"
+    assert bob_client.get(download).status_code == 403
+    assert charlie_client.get(download).status_code == 404
+
+
+def test_an_export_is_deleted_after_its_retention_period(alice, alice_client, closed, large):
+    export = documents.export_request(scan=closed, name="scores", extension="csv", language="nl", requested_by=alice)
+    run_tasks()
+    export.refresh_from_db()
+    path = export.file.path
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
+        alice_client.force_login(alice)  # a day later: a new session
+        assert alice_client.get(f"/scans/{closed.code}/exports/{export.code}/").status_code == 404
+        assert expired_exports_delete() == 1
+    assert not ExportFile.objects.exists()
+    assert not os.path.exists(path)

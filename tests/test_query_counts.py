@@ -1,0 +1,120 @@
+"""The number of queries of every page, pinned: it must not grow with the number of respondents, scans,
+earlier scans (history) or invitees. A change that adds a query to a page changes its number here, on
+purpose or not at all."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from roer.lifecycle.mailing import mailing_plan
+from roer.scans.models import GroupKind, MailingKind
+from tests.conftest import link_for
+from tests.factories import InvitationFactory
+from tests.helpers import closed_scan_with, constant, page_data
+from tests.tasks import run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client: Client, url: str, status: int = 200) -> int:
+    """The queries of a GET, after a first GET has warmed the per-process caches (instrument, pages)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return len(captured)
+
+
+def history(organisation, version, earlier: int):  # type: ignore[no-untyped-def]
+    """`earlier` published scans a year apart, then this year's: the scan whose pages are counted."""
+    today = timezone.localdate()
+    for years in range(earlier, 0, -1):
+        closed_scan_with(
+            organisation,
+            version,
+            {"directie": [4, 4, 4], "medewerkers": [3] * 6},
+            closes_on=today - datetime.timedelta(days=365 * years),
+            title=f"{2026 - years}",
+        )
+    return closed_scan_with(
+        organisation, version, {"directie": [4, 4, 4], "medewerkers": [2] * 6, "management": [3] * 5}, title="2026"
+    )
+
+
+READER_PAGES = {"results/": 11, "report/summary/": 11, "report/full/": 12}
+WITH_HISTORY = {"results/": 12, "report/summary/": 12, "report/full/": 13}
+
+
+@pytest.mark.parametrize("earlier", [0, 1, 3])
+def test_results_and_reports_make_the_same_queries_whatever_the_history(
+    bob_client, organisation, instrument_version, earlier
+):
+    scan = history(organisation, instrument_version, earlier)
+    expected = READER_PAGES if earlier == 0 else WITH_HISTORY
+    counted = {page: queries(bob_client, f"/scans/{scan.code}/{page}") for page in expected}
+    assert counted == expected
+
+
+@pytest.mark.parametrize("earlier", [0, 2])
+def test_a_stored_pdf_is_served_with_the_same_queries_whatever_the_history(
+    bob_client, organisation, instrument_version, earlier
+):
+    scan = history(organisation, instrument_version, earlier)
+    run_tasks(skip=())
+    assert queries(bob_client, f"/scans/{scan.code}/report/summary.pdf") == 9
+
+
+@pytest.mark.parametrize("scans", [1, 4])
+def test_the_dashboard_and_the_organisation_page_do_not_grow_with_the_scans(
+    alice_client, organisation, instrument_version, scans
+):
+    for _ in range(scans):
+        closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+    assert queries(alice_client, "/") == 4
+    assert queries(alice_client, f"/organisations/{organisation.code}/") == 5
+
+
+@pytest.mark.parametrize("invitees", [3, 30])
+def test_the_scan_manager_pages_of_an_open_scan_do_not_grow_with_the_invitees(alice_client, scan, invitees):
+    group = scan.groups.get(kind=GroupKind.MEDEWERKERS)
+    InvitationFactory.create_batch(invitees, scan=scan, group=group)
+    mailing_plan(scan=scan, kind=MailingKind.REMINDERS, send_on=scan.closes_on, requested_by=None, base_url="")
+    counted = {
+        page: queries(alice_client, f"/scans/{scan.code}/{page}")
+        for page in ("", "edit/", "invitees/", "close/", "delete/")
+    }
+    assert counted == {"": 9, "edit/": 5, "invitees/": 11, "close/": 6, "delete/": 6}
+
+
+def test_a_questionnaire_page_and_a_save_make_a_fixed_number_of_queries(scan, instrument_version):
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    path = link_for(invitation)
+    client = Client()
+    definition = instrument_version.parsed
+    from roer.responses.questionnaire import pages_for
+
+    first = pages_for(definition, "others")[0]
+    assert queries(client, f"{path}1/") == 1
+    # the lookup, the scan (shared lock), the invitation (locked), the draft read, created and written,
+    # and the savepoints the test's own transaction turns the request's transactions into
+    data = page_data(first, definition, constant(3))
+    with CaptureQueriesContext(connection) as first_save:
+        client.post(f"{path}1/", data)
+    assert len(first_save) == 10
+    with CaptureQueriesContext(connection) as later_save:
+        client.post(f"{path}1/", data)
+    assert len(later_save) == 7
+
+
+def test_a_large_scans_export_page_makes_a_fixed_number_of_queries(
+    alice_client, organisation, instrument_version, settings
+):
+    settings.ROER_EXPORT_INLINE_MAX = 1
+    scan = closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+    assert queries(alice_client, f"/scans/{scan.code}/export/respondents.csv") == 7
