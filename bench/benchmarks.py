@@ -13,10 +13,9 @@ from __future__ import annotations
 import random
 import time
 
-from bench.common import closed_scan, median, prepare_database, timed
+from bench.common import answered_scan, median, prepare_database, publish, timed
+from roer.lifecycle.benchmarks import refresh_benchmarks
 from roer.organisations.models import Organisation, OrganisationKind
-from roer.results.benchmarks import refresh_benchmarks
-from roer.results.figures import figures_for
 from roer.results.models import PeerGroupScores
 
 ORGANISATIONS = 1_000
@@ -35,15 +34,15 @@ def run() -> list[tuple[str, str]]:
             inhabitants=rng.randrange(1_000, 400_000) if number % 10 else None,
             benchmark_opt_in=True,
         )
-        scans.append(closed_scan(organisation, version, RESPONDENTS, rng, with_answers=False))
+        scans.append(answered_scan(organisation, version, RESPONDENTS, rng, with_answers=False))
     generated = time.perf_counter() - started
 
     started = time.perf_counter()
     for scan in scans:
-        figures_for(scan)
+        publish(scan)
     figures_seconds = time.perf_counter() - started
 
-    recompute = timed(lambda: refresh_benchmarks(version), 3)
+    recompute = timed(lambda: refresh_benchmarks.call(version.pk), 3)
     respondents = sum(scan.responses.count() for scan in scans[:10]) * ORGANISATIONS // 10
     return [
         ("organisations / respondents written", f"{ORGANISATIONS:,} / ~{respondents:,} (in {generated:.0f} s)"),

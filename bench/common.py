@@ -29,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 
 from roer.demo.synthetic import Profile, synthetic_answers  # noqa: E402
 from roer.instruments.models import InstrumentVersion  # noqa: E402
+from roer.lifecycle.scan_life import figures_publish, scan_close  # noqa: E402
 from roer.organisations.models import Organisation  # noqa: E402
 from roer.scans.models import GroupKind, RespondentGroup, Scan  # noqa: E402
 from roer.scoring import respondent_dimension_scores  # noqa: E402
@@ -61,7 +62,15 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-@transaction.atomic
+def publish(scan: Scan) -> float:
+    """Close the scan and do what the worker does next (compute and store its figures, no PDFs); returns
+    the seconds the figures took."""
+    scan_close(scan=scan)
+    started = time.perf_counter()
+    figures_publish(scan.pk, with_reports=False)
+    return time.perf_counter() - started
+
+
 def closed_scan(
     organisation: Organisation,
     version: InstrumentVersion,
@@ -70,14 +79,29 @@ def closed_scan(
     *,
     with_answers: bool = True,
 ) -> Scan:
-    """A closed scan with `respondents` synthetic responses, written with executemany for speed."""
+    """A scan with `respondents` synthetic responses, closed, with its figures published."""
+    scan = answered_scan(organisation, version, respondents, rng, with_answers=with_answers)
+    publish(scan)
+    return scan
+
+
+@transaction.atomic
+def answered_scan(
+    organisation: Organisation,
+    version: InstrumentVersion,
+    respondents: int,
+    rng: random.Random,
+    *,
+    with_answers: bool = True,
+) -> Scan:
+    """An open scan with `respondents` synthetic responses, written with executemany for speed."""
     today = timezone.localdate()
     scan = Scan.objects.create(
         organisation=organisation,
         instrument_version=version,
         title="Bench",
         opens_on=today - datetime.timedelta(days=40),
-        closes_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=10),
     )
     definition = version.parsed
     spec = version.spec

@@ -13,6 +13,7 @@ BENCHMARKS = [
     ("Benchmark figures (issue: insight)", "bench.benchmarks"),
     ("Board report PDF (issue: board report)", "bench.reports"),
     ("Export of 100,000 respondent rows (issue: board report)", "bench.export"),
+    ("Questionnaire lookup: fastget against the ORM (issue: scan life)", "bench.fastget"),
 ]
 
 
