@@ -61,15 +61,24 @@ def prepare_reports(scan: Scan) -> None:
 
 @task()
 def render_report(report_id: int) -> bool:
-    """Render one queued PDF; True when this run stored it."""
-    report = ReportFile.objects.select_related("scan__organisation", "scan__instrument_version").filter(pk=report_id)
-    found = report.first()
+    """Render one queued PDF as the report is when the worker gets to it; True when this run stored it.
+
+    A request is for "the PDF of this report", not of its inputs at the moment of asking: when they have
+    changed since (a benchmark rebuild queued just before, a new title), the file is rendered and stored
+    under the fingerprint of now, unless that one exists already."""
+    queued = ReportFile.objects.select_related("scan__organisation", "scan__instrument_version").filter(pk=report_id)
+    found = queued.first()
     if found is None or found.status == FileStatus.READY or not found.scan.has_figures:
         return False
     scan = found.scan
-    if report_fingerprint(scan, found.kind, found.language) != found.fingerprint:
-        found.delete()  # what it would show has changed since it was asked for; a newer request renders
-        return False
+    current = report_fingerprint(scan, found.kind, found.language)
+    if current != found.fingerprint:
+        same = ReportFile.objects.filter(scan=scan, kind=found.kind, language=found.language, fingerprint=current)
+        if same.exists():
+            found.delete()  # another request covers the report as it is now
+            return False
+        found.fingerprint = current
+        found.save(update_fields=["fingerprint"])
     try:
         pdf = render_pdf(report_html(scan, found.kind, found.language, for_pdf=True))
     except PdfUnavailableError as error:

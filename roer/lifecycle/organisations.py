@@ -32,7 +32,9 @@ def _versions_used(organisation: Organisation) -> list[int]:
 
 def organisation_benchmark_set(*, organisation: Organisation, taking_part: bool) -> Organisation:
     """Join or leave the benchmark pool; the pools of the instruments it used are rebuilt in the
-    background, so a leaving organisation's scores soon disappear from other organisations' comparisons."""
+    background, so a leaving organisation's scores soon disappear from other organisations' comparisons,
+    and its own report PDFs are made again (after the rebuild, which is queued first) with or without
+    their comparison."""
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if locked.benchmark_opt_in == taking_part:
@@ -41,6 +43,9 @@ def organisation_benchmark_set(*, organisation: Organisation, taking_part: bool)
         locked.save(update_fields=["benchmark_opt_in"])
         for version_id in _versions_used(locked):
             enqueue_once(refresh_benchmarks, version_id)
+        for scan in Scan.objects.with_figures().filter(organisation=locked).select_related("instrument_version"):
+            scan.organisation = locked
+            documents.prepare_reports(scan)
     return locked
 
 

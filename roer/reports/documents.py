@@ -1,18 +1,19 @@
 """Which stored report PDF belongs to a scan as it is now.
 
 A PDF is rendered once for one fingerprint of everything it shows: the scan's figures and state, its
-title and foreword, the organisation's name, the benchmarks it is compared with, the earlier scans its
+title and foreword, the organisation's name, the peers it is compared with, the earlier scans its
 progress is measured against, and the instrument. The same fingerprint finds the stored file; any
-change gives a new fingerprint, so a stale PDF is never served."""
+change gives a new fingerprint, so a stale PDF is never served. The peers count by their scores, not by
+when the benchmarks were last rebuilt: the nightly rebuild, or another organisation's close that does
+not change this organisation's peer groups, leaves its PDFs as they are."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-from django.db.models import Max
-
 from roer.reports.models import FileStatus, ReportFile
+from roer.results.benchmarks import peer_groups_of
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
 
@@ -22,11 +23,15 @@ REPORT_FORMAT = 1
 
 def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
     figures_at = ScanFigures.objects.filter(scan=scan).values_list("computed_at", flat=True).first()
-    benchmarks_at = None
-    if scan.organisation.benchmark_opt_in:
-        benchmarks_at = PeerGroupScores.objects.filter(instrument_version_id=scan.instrument_version_id).aggregate(
-            at=Max("computed_at")
-        )["at"]
+    peers = None
+    organisation = scan.organisation
+    if organisation.benchmark_opt_in:
+        rows = PeerGroupScores.objects.filter(
+            instrument_version_id=scan.instrument_version_id, peer_group__in=peer_groups_of(organisation)
+        ).values_list("peer_group", "code", "entries")
+        peers = sorted(
+            (group, code, [score for org, score in entries if org != organisation.pk]) for group, code, entries in rows
+        )
     history = list(
         Scan.objects.with_figures()
         .filter(organisation_id=scan.organisation_id, closes_on__lte=scan.closes_on)
@@ -44,7 +49,7 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         scan.organisation.name,
         scan.instrument_version.content_hash,
         str(figures_at),
-        str(benchmarks_at),
+        peers,
         history,
     ]
     return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()

@@ -144,3 +144,39 @@ def test_an_export_is_deleted_after_its_retention_period(alice, alice_client, cl
         assert expired_exports_delete() == 1
     assert not ExportFile.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_a_benchmark_rebuild_that_changes_no_peer_keeps_the_pdfs(bob_client, closed, rendered, organisation):
+    from roer.lifecycle.benchmarks import refresh_benchmarks
+    from roer.lifecycle.organisations import organisation_benchmark_set
+
+    organisation_benchmark_set(organisation=organisation, taking_part=True)
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/full.pdf").status_code == 200
+    count = len(rendered)
+    refresh_benchmarks.call(closed.instrument_version_id)  # the nightly rebuild: the same peers, new rows
+    assert bob_client.get(f"/scans/{closed.code}/report/full.pdf").status_code == 200
+    assert len(rendered) == count
+
+
+def test_pdfs_asked_for_before_the_peers_changed_are_made_as_the_report_is_when_rendered(
+    bob_client, closed, rendered, organisation, instrument_version
+):
+    """The figures task queues the PDFs, then a benchmark rebuild changes the peers before the worker gets
+    to them: the reader still gets the PDF at once, showing today's peers."""
+    from roer.lifecycle.benchmarks import refresh_benchmarks
+    from tests.factories import OrganisationFactory
+    from tests.helpers import closed_scan_with
+
+    organisation.benchmark_opt_in = True
+    organisation.save(update_fields=["benchmark_opt_in"])
+    for number in range(5):
+        peer = OrganisationFactory(name=f"Peer {number}", benchmark_opt_in=True)
+        closed_scan_with(peer, instrument_version, {"medewerkers": [number + 1] * 5})
+    assert queued("render_report")  # still waiting for the worker
+    refresh_benchmarks.call(instrument_version.pk)
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/full.pdf").status_code == 200
+    full_in_dutch = [html for html in rendered if "<title>Volledig rapport: Scan · Gemeente Alfa" in html]
+    assert len(full_in_dutch) == 1
+    assert "Mediaan" in full_in_dutch[0]  # rendered with the five peers, not before them
