@@ -163,3 +163,104 @@ def test_renaming_an_organisation_in_the_admin_reaches_its_questionnaire_pages(r
     assert root.post(change_url(organisation), data).status_code == 302
     scan.refresh_from_db()
     assert scan.revision == before + 1
+
+
+@pytest.mark.parametrize("name", ["scans_scan", "scans_invitation", "audit_auditevent"])
+def test_a_staff_members_filters_name_no_other_organisation(staff_of_alfa, scan, other_scan, name):
+    InvitationFactory(scan=scan, group=scan.groups.first())
+    InvitationFactory(scan=other_scan, group=other_scan.groups.first())
+    page = staff_of_alfa.get(reverse(f"admin:{name}_changelist")).content.decode()
+    assert "Gemeente Bravo" not in page
+
+
+@pytest.fixture
+def staff_with_rights(organisation):  # type: ignore[no-untyped-def]
+    """A staff member of Alfa who may change organisations, memberships and users."""
+    from tests.factories import MembershipFactory
+
+    user = UserFactory(email="rights@alfa.example", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=[
+                "view_organisation",
+                "change_organisation",
+                "view_membership",
+                "add_membership",
+                "change_membership",
+                "delete_membership",
+                "view_user",
+                "change_user",
+            ]
+        )
+    )
+    MembershipFactory(user=user, organisation=organisation)
+    return client_for(user)
+
+
+def inline_data(page, extra_rows):  # type: ignore[no-untyped-def]
+    """The posted form of a change page with one inline: its fields as shown, plus `extra_rows`."""
+    formset = page.context["inline_admin_formsets"][0].formset
+    data = {f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()}
+    rows = [
+        {"id": form.instance.pk, **{name: form.initial.get(name) for name in ("user", "organisation", "role")}}
+        for form in formset.initial_forms
+    ] + extra_rows
+    data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(rows))
+    for index, row in enumerate(rows):
+        data.update({f"{formset.prefix}-{index}-{key}": str(value) for key, value in row.items() if value is not None})
+    return data
+
+
+def test_a_staff_member_cannot_take_over_a_superuser_through_a_membership(
+    staff_with_rights, organisation, django_user_model
+):
+    from roer.organisations.models import Membership
+
+    superuser = django_user_model.objects.create_superuser("boss@roer.example", "x" * 12)
+    url = change_url(organisation)
+    page = staff_with_rights.get(url)
+    data = {"name": organisation.name, "kind": organisation.kind, "inhabitants": str(organisation.inhabitants)}
+    data.update(inline_data(page, [{"organisation": organisation.pk, "user": superuser.pk, "role": "lezer"}]))
+    staff_with_rights.post(url, data)
+    assert not Membership.objects.filter(user=superuser).exists()  # not a choice for this staff member
+    changed = staff_with_rights.post(
+        f"/admin/accounts/user/{superuser.pk}/password/",
+        {"password1": "Overname-12345!", "password2": "Overname-12345!", "usable_password": "true"},
+    )
+    assert changed.status_code == 404  # not among the users this staff member can see at all
+    superuser.refresh_from_db()
+    assert not superuser.check_password("Overname-12345!")
+
+
+def test_a_staff_member_cannot_touch_a_colleagues_membership_elsewhere(
+    staff_with_rights, organisation, other_organisation
+):
+    from roer.organisations.models import Membership
+    from tests.factories import MembershipFactory
+
+    dave = UserFactory(email="dave@beide.example")
+    MembershipFactory(user=dave, organisation=organisation)
+    elsewhere = MembershipFactory(user=dave, organisation=other_organisation)
+    page = staff_with_rights.get(change_url(dave))
+    assert "Gemeente Bravo" not in page.content.decode()
+    # dave also belongs to Bravo, so his page is read-only for a staff member of Alfa alone
+    assert not page.context["has_change_permission"]
+    posted = staff_with_rights.post(change_url(dave), {"email": dave.email, "full_name": "Overgenomen"})
+    assert posted.status_code == 403
+    dave.refresh_from_db()
+    assert dave.full_name != "Overgenomen"
+    assert Membership.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_the_admin_deletes_an_organisation_whose_invitations_were_sent_and_lists_no_one_by_name(
+    root, scan, organisation
+):
+    from roer.organisations.models import Organisation
+
+    invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    url = reverse("admin:organisations_organisation_delete", args=[organisation.pk])
+    confirmation = root.get(url).content.decode()
+    assert invitation.email not in confirmation
+    assert "token for invitation" not in confirmation
+    root.post(url, {"post": "yes"})
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()

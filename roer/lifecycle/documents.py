@@ -39,17 +39,39 @@ logger = logging.getLogger("roer.documents")
 PROGRESS_EVERY = 1000
 
 
+# A server without the PDF libraries is tried again after this long (someone may have installed them).
+UNAVAILABLE_RETRY = datetime.timedelta(minutes=10)
+
+
+def _worth_another_try(report: ReportFile) -> bool:
+    if report.status != FileStatus.FAILED:
+        return False
+    if report.error == ReportFile.UNAVAILABLE:
+        return (report.ready_at or report.created_at) < timezone.now() - UNAVAILABLE_RETRY
+    return True  # a task that failed for good: this request is a new chance
+
+
 def report_request(scan: Scan, kind: str, language: str) -> ReportFile:
-    """The PDF of the scan as it is now: the stored one, or one queued for rendering."""
+    """The PDF of the scan as it is now: the stored one, or one queued for rendering (again, after a
+    failure). Asking twice queues it once."""
     fingerprint = report_fingerprint(scan, kind, language)
     with transaction.atomic():
-        report, created = ReportFile.objects.get_or_create(
+        report, created = ReportFile.objects.select_for_update().get_or_create(
             scan=scan, kind=kind, language=language, fingerprint=fingerprint
         )
-        if created:
+        if created or _worth_another_try(report):
+            report.status = FileStatus.PENDING
+            report.error = ""
             report.task_id = render_report.enqueue(report.pk).id
-            report.save(update_fields=["task_id"])
+            report.save(update_fields=["status", "error", "task_id"])
     return report
+
+
+def report_lost(report: ReportFile) -> ReportFile:
+    """A stored PDF whose file has gone (a database restored without its files, a machine without the
+    shared folder): it is made again."""
+    ReportFile.objects.filter(pk=report.pk).update(status=FileStatus.FAILED, error="")
+    return report_request(report.scan, report.kind, report.language)
 
 
 def prepare_reports(scan: Scan) -> None:
@@ -83,8 +105,12 @@ def render_report(report_id: int) -> bool:
         pdf = render_pdf(report_html(scan, found.kind, found.language, for_pdf=True))
     except PdfUnavailableError as error:
         logger.error("report PDFs cannot be rendered on this server: %s", error)
-        ReportFile.objects.filter(pk=found.pk).update(status=FileStatus.FAILED)
+        ReportFile.objects.filter(pk=found.pk).update(
+            status=FileStatus.FAILED, error=ReportFile.UNAVAILABLE, ready_at=timezone.now()
+        )
         return False
+    if found.file:
+        found.file.delete(save=False)  # a second run of the task leaves no orphan behind
     found.file.save(f"{found.fingerprint[:16]}-{found.kind}-{found.language}.pdf", ContentFile(pdf), save=False)
     found.status = FileStatus.READY
     found.ready_at = timezone.now()
@@ -140,6 +166,8 @@ def build_export(export_id: int) -> bool:
         ExportFile.objects.filter(pk=found.pk).update(status=FileStatus.RUNNING, rows_done=0, rows_total=data.total)
         data.rows = _counted(data.rows, found.pk)
         handle = _written(data, found.extension)
+    if found.file:
+        found.file.delete(save=False)  # a second run of the task leaves no orphan behind
     with handle:
         found.file.save(f"{found.code}.{found.extension}", File(handle), save=False)
     found.status = FileStatus.READY

@@ -30,9 +30,10 @@ def scan_update(
     thresholds: Mapping[str, int],
     retention_days: int | None = None,
 ) -> Scan:
-    """Title, dates and thresholds; a closed scan keeps its dates and thresholds (ValidationError)."""
+    """Title, dates and thresholds; a closed scan keeps its dates and thresholds (ValidationError). A
+    published scan's reports are made again with its new title."""
     with guarded(scan, *EVERY_STATE) as locked:
-        return services.scan_update(
+        updated = services.scan_update(
             scan=locked,
             title=title,
             opens_on=opens_on,
@@ -40,6 +41,9 @@ def scan_update(
             thresholds=thresholds,
             retention_days=retention_days,
         )
+        if updated.has_figures:
+            documents.prepare_reports(updated)
+        return updated
 
 
 def scan_foreword_set(*, scan: Scan, foreword: str) -> Scan:

@@ -43,10 +43,15 @@ def organisation_benchmark_set(*, organisation: Organisation, taking_part: bool)
         locked.save(update_fields=["benchmark_opt_in"])
         for version_id in _versions_used(locked):
             enqueue_once(refresh_benchmarks, version_id)
-        for scan in Scan.objects.with_figures().filter(organisation=locked).select_related("instrument_version"):
-            scan.organisation = locked
-            documents.prepare_reports(scan)
+        _prepare_reports_of(locked)
     return locked
+
+
+def _prepare_reports_of(organisation: Organisation) -> None:
+    """Queue the report PDFs of every published scan of the organisation (after what is queued already)."""
+    for scan in Scan.objects.with_figures().filter(organisation=organisation).select_related("instrument_version"):
+        scan.organisation = organisation
+        documents.prepare_reports(scan)
 
 
 def organisation_update(*, organisation: Organisation, fields: list[str]) -> Organisation:
@@ -60,6 +65,7 @@ def organisation_update(*, organisation: Organisation, fields: list[str]) -> Org
         if "benchmark_opt_in" in fields or "kind" in fields or "inhabitants" in fields:
             for version_id in _versions_used(organisation):
                 enqueue_once(refresh_benchmarks, version_id)
+        _prepare_reports_of(organisation)
     return organisation
 
 

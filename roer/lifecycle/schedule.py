@@ -66,15 +66,21 @@ class Job:
     daily_at: datetime.time | None = None
 
     def due_at(self, now: datetime.datetime) -> datetime.datetime:
-        """The start of the latest slot that has begun."""
-        local = timezone.localtime(now)
+        """The start of the latest slot that has begun. Daily jobs follow the local clock; the others
+        count in UTC, so the hour repeated when summer time ends gets slots of its own."""
         if self.daily_at is not None:
-            today = local.replace(hour=self.daily_at.hour, minute=self.daily_at.minute, second=0, microsecond=0)
-            return today if local >= today else today - datetime.timedelta(days=1)
+            local = timezone.localtime(now)
+            zone = timezone.get_current_timezone()
+            today = datetime.datetime.combine(local.date(), self.daily_at, tzinfo=zone)
+            return (
+                today
+                if local >= today
+                else datetime.datetime.combine(local.date() - datetime.timedelta(days=1), self.daily_at, tzinfo=zone)
+            )
         assert self.every is not None  # noqa: S101 - a job has one of the two
-        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        step = self.every.total_seconds()
-        return midnight + datetime.timedelta(seconds=((local - midnight).total_seconds() // step) * step)
+        step = int(self.every.total_seconds())
+        seconds = int(now.timestamp())
+        return datetime.datetime.fromtimestamp(seconds - seconds % step, tz=datetime.UTC)
 
 
 JOBS = (

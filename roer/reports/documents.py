@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from roer.reports.models import FileStatus, ReportFile
 from roer.results.benchmarks import peer_groups_of
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
@@ -32,11 +31,11 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         peers = sorted(
             (group, code, [score for org, score in entries if org != organisation.pk]) for group, code, entries in rows
         )
-    history = list(
+    history = list(  # the full report names the earlier scans its progress is measured against
         Scan.objects.with_figures()
         .filter(organisation_id=scan.organisation_id, closes_on__lte=scan.closes_on)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "title", "closes_on")
     )
     inputs = [
         REPORT_FORMAT,
@@ -53,14 +52,3 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         history,
     ]
     return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()
-
-
-def ready_report(scan: Scan, kind: str, language: str) -> ReportFile | None:
-    """The stored PDF for the scan as it is now, if it has been rendered."""
-    return ReportFile.objects.filter(
-        scan=scan,
-        kind=kind,
-        language=language,
-        fingerprint=report_fingerprint(scan, kind, language),
-        status=FileStatus.READY,
-    ).first()

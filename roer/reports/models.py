@@ -43,9 +43,13 @@ class ReportFile(models.Model):
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.PENDING)
     file = models.FileField(upload_to=_report_path, blank=True)
+    # Why it failed, when it did: UNAVAILABLE when this server lacks the libraries to render PDFs.
+    error = models.CharField(max_length=40, blank=True)
     task_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+
+    UNAVAILABLE = "pdf-libraries-missing"
 
     class Meta:
         verbose_name = _("report file")

@@ -125,6 +125,9 @@ class ScanEditForm(_ScanDatesMixin):
         if self.closed:
             for name in ("opens_on", "closes_on", *(f"threshold_{group.kind}" for group in self.groups)):
                 self.fields[name].disabled = True
+        elif scan.is_open:
+            self.fields["opens_on"].disabled = True
+            self.fields["opens_on"].help_text = _("The scan has opened, so its opening date stays as it was.")
 
     def threshold_rows(self) -> list[tuple[RespondentGroup, forms.BoundField]]:
         return [(group, self[f"threshold_{group.kind}"]) for group in self.groups]

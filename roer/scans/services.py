@@ -21,7 +21,7 @@ from roer.instruments.models import InstrumentVersion
 from roer.lib.errors import DomainError
 from roer.organisations.models import Organisation
 from roer.scans.invitees import Invitee, LineProblem
-from roer.scans.models import GroupKind, Invitation, MailingRecipient, RespondentGroup, Scan
+from roer.scans.models import GroupKind, Invitation, MailingRecipient, RespondentGroup, Scan, ScanState
 
 
 class InvitationSentError(DomainError):
@@ -88,10 +88,15 @@ def anonymity_problems(
             problems["opens_on"] = frozen
         if closes_on != scan.closes_on:
             problems["closes_on"] = frozen
-    elif closes_on != scan.closes_on and closes_on < timezone.localdate():
-        problems["closes_on"] = _(
-            "The closing date cannot lie in the past. To stop answering now, close the scan on its page."
-        )
+    else:
+        if opens_on != scan.opens_on and scan.state_on(timezone.localdate()) is ScanState.OPEN:
+            problems["opens_on"] = _(
+                "The scan has opened and people may have answered: its opening date stays as it was."
+            )
+        if closes_on != scan.closes_on and closes_on < timezone.localdate():
+            problems["closes_on"] = _(
+                "The closing date cannot lie in the past. To stop answering now, close the scan on its page."
+            )
     answered = scan.invitations.filter(submitted=True).exists()
     for group in groups:
         wanted = thresholds.get(group.kind, group.threshold)

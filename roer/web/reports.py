@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
-from roer.lifecycle.documents import export_request, report_request
+from roer.lifecycle.documents import export_request, report_lost, report_request
 from roer.lifecycle.editing import scan_foreword_set
-from roer.reports.documents import ready_report
 from roer.reports.exports import export_for
 from roer.reports.forms import ForewordForm
 from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportKind
@@ -72,33 +71,35 @@ def report(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -
 
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -> HttpResponseBase:
-    """GET serves the stored PDF, or says it is being made; POST asks for it to be made."""
+    """The stored PDF of the report as it is now; while a worker makes it, a page that says so.
+
+    Asking queues the rendering when no PDF of today's report exists (after a new title, new peers): like
+    filling a cache, it changes nothing anyone sees, and asking twice queues it once."""
     if kind not in ReportKind.values:
         raise Http404
     access = _scan_with_figures(request, scan_code)
-    scan, language = access.scan, _language()
-    if request.method == "POST":
-        report_request(scan, kind, language)
-        return redirect("reports:pdf", scan.code, kind)
-    stored = ready_report(scan, kind, language)
-    if stored is None:
-        pending = scan.report_files.filter(kind=kind, language=language).order_by("-created_at").first()
-        context = {"scan": scan, "organisation": scan.organisation, "kind": kind, "pending": pending}
-        template = "reports/pdf_unavailable.html" if pending and pending.status == FileStatus.FAILED else None
-        return render(request, template or "reports/pdf_preparing.html", context, status=503 if template else 202)
-    audit_record(
-        user=request.user,
-        organisation=scan.organisation,
-        action=AuditAction.REPORT_DOWNLOADED,
-        subject=f"{scan.title}: {kind}.pdf",
-    )
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=_filename(scan, kind, "pdf"),
-        content_type="application/pdf",
-    )
-    return _download(response)
+    scan = access.scan
+    stored = report_request(scan, kind, _language())
+    if stored.status == FileStatus.READY:
+        try:
+            handle = stored.file.open("rb")
+        except OSError:  # the file has gone from storage: make it again
+            stored = report_lost(stored)
+        else:
+            audit_record(
+                user=request.user,
+                organisation=scan.organisation,
+                action=AuditAction.REPORT_DOWNLOADED,
+                subject=f"{scan.title}: {kind}.pdf",
+            )
+            response = FileResponse(
+                handle, as_attachment=True, filename=_filename(scan, kind, "pdf"), content_type="application/pdf"
+            )
+            return _download(response)
+    context = {"scan": scan, "organisation": scan.organisation, "kind": kind}
+    if stored.status == FileStatus.FAILED and stored.error == stored.UNAVAILABLE:
+        return render(request, "reports/pdf_unavailable.html", context, status=503)
+    return render(request, "reports/pdf_preparing.html", context, status=202)
 
 
 @login_required

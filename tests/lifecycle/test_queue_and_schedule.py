@@ -148,3 +148,10 @@ def test_the_worker_command_runs_the_queue(capsys):
     call_command("roer_worker", "--batch", "--no-startup-delay", "--worker-id", WORKER_ID, verbosity=0)
     assert not DBTaskResult.objects.ready().exists()
     assert not WorkerHeartbeat.objects.filter(worker_id=WORKER_ID).exists()  # a clean stop leaves none
+
+
+def test_the_hour_repeated_when_summer_time_ends_gets_its_own_slots():
+    first = datetime.datetime(2026, 10, 25, 0, 5, tzinfo=datetime.UTC)  # 02:05 summer time
+    second = datetime.datetime(2026, 10, 25, 1, 5, tzinfo=datetime.UTC)  # 02:05 again, an hour later
+    assert "follow_clock" in schedule.tick(first)
+    assert {"follow_clock", "delete_expired_exports"} <= set(schedule.tick(second))

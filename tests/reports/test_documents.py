@@ -69,17 +69,81 @@ def test_a_new_foreword_gives_new_pdfs_and_the_old_ones_are_never_served(bob_cli
     assert not ReportFile.objects.filter(pk=old.pk).exists()  # the old file is gone from storage too
 
 
-def test_a_pdf_whose_inputs_changed_is_made_on_request(bob_client, closed, rendered, organisation):
+def test_a_pdf_whose_inputs_changed_is_made_when_asked_for(bob_client, closed, rendered, organisation):
     run_tasks(skip=())
-    ReportFile.objects.all().delete()  # as after a benchmark rebuild: no file for today's fingerprint
-    page = bob_client.get(f"/scans/{closed.code}/report/full.pdf")
-    assert page.status_code == 202
-    assert "Maak de pdf" in page.content.decode()
-    assert bob_client.post(f"/scans/{closed.code}/report/full.pdf").status_code == 302
-    assert bob_client.post(f"/scans/{closed.code}/report/full.pdf").status_code == 302  # asked twice: made once
+    ReportFile.objects.all().delete()  # no file for today's report (after the peers changed, say)
+    for _ in range(2):  # asked for twice: made once
+        page = bob_client.get(f"/scans/{closed.code}/report/full.pdf")
+        assert page.status_code == 202
+        assert "De pdf wordt gemaakt" in page.content.decode()
     assert len(queued("render_report")) == 1
     run_tasks(skip=())
     assert bob_client.get(f"/scans/{closed.code}/report/full.pdf").status_code == 200
+
+
+def test_a_new_title_of_a_published_scan_is_in_its_pdfs(bob_client, closed, rendered):
+    from roer.lifecycle.editing import scan_update
+
+    run_tasks(skip=())
+    thresholds = {group.kind: group.threshold for group in closed.groups.all()}
+    scan_update(
+        scan=closed, title="Nieuwe titel", opens_on=closed.opens_on, closes_on=closed.closes_on, thresholds=thresholds
+    )
+    assert len(queued("render_report")) == 4  # made again at once, not only when someone asks
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 200
+    assert "Nieuwe titel" in rendered[-1]
+
+
+def test_renaming_an_earlier_scan_gives_the_later_scans_report_a_new_pdf(
+    bob_client, organisation, instrument_version, rendered
+):
+    """The full report names the earlier scan its progress is measured against."""
+    from roer.lifecycle.editing import scan_update
+    from tests.helpers import closed_scan_with
+
+    today = timezone.localdate()
+    earlier = closed_scan_with(
+        organisation,
+        instrument_version,
+        {"medewerkers": [3] * 6},
+        closes_on=today - datetime.timedelta(days=200),
+        title="Eerste",
+    )
+    later = closed_scan_with(organisation, instrument_version, {"medewerkers": [4] * 6}, title="Tweede")
+    run_tasks(skip=())
+    thresholds = {group.kind: group.threshold for group in earlier.groups.all()}
+    scan_update(
+        scan=earlier, title="Nulmeting", opens_on=earlier.opens_on, closes_on=earlier.closes_on, thresholds=thresholds
+    )
+    assert bob_client.get(f"/scans/{later.code}/report/full.pdf").status_code == 202  # not the PDF saying "Eerste"
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{later.code}/report/full.pdf").status_code == 200
+    assert "Nulmeting" in rendered[-1]
+
+
+def test_a_pdf_whose_task_failed_for_good_is_tried_again_when_asked_for(bob_client, closed, monkeypatch, settings):
+    settings.ROER_TASK_ATTEMPTS = 1
+
+    def out_of_memory(html: str) -> bytes:
+        raise MemoryError("the worker ran out of memory once")
+
+    monkeypatch.setattr(documents, "render_pdf", out_of_memory)
+    run_tasks(skip=(), allow_failures=True)
+    assert documents.files_follow_tasks() == 4
+    monkeypatch.setattr(documents, "render_pdf", lambda html: b"%PDF-1.7 ok")  # the trouble has passed
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 202  # not "not installed"
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 200
+
+
+def test_a_stored_pdf_whose_file_has_gone_is_made_again(bob_client, closed, rendered):
+    run_tasks(skip=())
+    stored = ReportFile.objects.get(scan=closed, kind="summary", language="nl")
+    stored.file.storage.delete(stored.file.name)  # a database restored without its files
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 202
+    run_tasks(skip=())
+    assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 200
 
 
 def test_a_server_without_pdf_libraries_says_so(bob_client, closed, monkeypatch):
@@ -91,6 +155,13 @@ def test_a_server_without_pdf_libraries_says_so(bob_client, closed, monkeypatch)
     response = bob_client.get(f"/scans/{closed.code}/report/summary.pdf")
     assert response.status_code == 503
     assert "kan op deze server niet worden gemaakt" in response.content.decode()
+    assert queued("render_report") == []  # not tried again at every request
+    monkeypatch.setattr(documents, "render_pdf", lambda html: b"%PDF-1.7 ok")  # the libraries were installed
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        bob_client.force_login(closed.organisation.memberships.get(role="lezer").user)
+        assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 202
+        run_tasks(skip=())
+        assert bob_client.get(f"/scans/{closed.code}/report/summary.pdf").status_code == 200
 
 
 @pytest.fixture

@@ -217,3 +217,25 @@ def test_once_someone_answered_a_threshold_can_be_raised_but_not_lowered(alice_c
     response = alice_client.post(f"/scans/{scan.code}/edit/", edit_data(scan, threshold_medewerkers="8"))
     assert response.status_code == 302
     assert scan.groups.get(kind="medewerkers").threshold == 8
+
+
+def test_an_open_scan_keeps_its_opening_date(alice_client, scan):
+    """Moving it later would make a scan that has taken answers 'not yet open' on paper."""
+    later = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    response = alice_client.post(f"/scans/{scan.code}/edit/", edit_data(scan, opens_on=later, title="Nieuw"))
+    assert response.status_code == 302  # the title is saved; the posted opening date is ignored
+    scan.refresh_from_db()
+    assert (scan.title, scan.opens_on) == ("Nieuw", timezone.localdate() - datetime.timedelta(days=1))
+    from django.core.exceptions import ValidationError
+
+    from roer.lifecycle.editing import scan_update
+
+    with pytest.raises(ValidationError) as refused:
+        scan_update(
+            scan=scan,
+            title=scan.title,
+            opens_on=datetime.date.fromisoformat(later),
+            closes_on=scan.closes_on,
+            thresholds={},
+        )
+    assert set(refused.value.message_dict) == {"opens_on"}

@@ -39,6 +39,22 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # our User is no Ab
         colleagues = User.objects.filter(memberships__organisation__memberships__user=staff_user(request))
         return queryset.filter(pk__in=colleagues.values("pk"))
 
+    def _beyond_reach(self, request: HttpRequest, obj: User | None) -> bool:
+        """A staff member without superuser rights changes no superuser, no other staff member, and nobody
+        who also belongs to an organisation they do not: their password or address would open it."""
+        if obj is None or is_superuser(request) or obj.pk == staff_user(request).pk:
+            return False
+        if obj.is_superuser or obj.is_staff:
+            return True
+        own = set(staff_user(request).memberships.values_list("organisation_id", flat=True))
+        return not set(obj.memberships.values_list("organisation_id", flat=True)) <= own
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._beyond_reach(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._beyond_reach(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if not is_superuser(request):

@@ -13,7 +13,7 @@ class AuditEventAdmin(ReadOnly[AuditEvent]):
     """Read-only: an audit log that can be edited is not an audit log."""
 
     list_display = ["at", "user_email", "organisation", "action", "subject"]
-    list_filter = ["action", "organisation"]
+    list_filter = ["action", ("organisation", admin.RelatedOnlyFieldListFilter)]
     allowed_lookups = ("action", "organisation", "at")
     search_fields = ["user_email", "subject"]
     date_hierarchy = "at"

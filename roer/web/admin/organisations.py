@@ -7,23 +7,43 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from roer.accounts.models import User
 from roer.lifecycle.organisations import organisation_delete, organisation_update
 from roer.organisations.models import Membership, Organisation
 from roer.web.admin.scoping import OrganisationScoped, is_superuser, staff_user
 
 
-class MembershipInline(admin.TabularInline[Membership, Any]):
+def colleagues(request: HttpRequest) -> QuerySet[User]:
+    """The users who share an organisation with this staff member."""
+    return User.objects.filter(memberships__organisation__memberships__user=staff_user(request)).distinct()
+
+
+class ScopedMemberships:
+    """A staff member without superuser rights sees and edits memberships of their own organisations
+    only, and can add only their colleagues to them."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        queryset: QuerySet[Membership] = super().get_queryset(request)  # type: ignore[misc]
+        if is_superuser(request):
+            return queryset
+        return queryset.filter(organisation__memberships__user=staff_user(request)).distinct()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not is_superuser(request):
+            if db_field.name == "organisation":
+                kwargs["queryset"] = Organisation.objects.filter(memberships__user=staff_user(request))
+            elif db_field.name == "user":
+                kwargs["queryset"] = colleagues(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class MembershipInline(ScopedMemberships, admin.TabularInline[Membership, Any]):
     model = Membership
     extra = 1
     autocomplete_fields = ["organisation"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "organisation" and not is_superuser(request):
-            kwargs["queryset"] = Organisation.objects.filter(memberships__user=staff_user(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-class OrganisationMembershipInline(admin.TabularInline[Membership, Organisation]):
+class OrganisationMembershipInline(ScopedMemberships, admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
@@ -47,6 +67,13 @@ class OrganisationAdmin(OrganisationScoped[Organisation]):
             super().save_model(request, obj, form, change)
             return
         organisation_update(organisation=obj, fields=list(form.changed_data))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Only counts, not every invitation, link and draft by name (each person's number of links would
+        tell how often they were reminded); and whether it may go is the service's rule, not the per-model
+        permissions of everything it holds."""
+        _objects, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return [str(obj) for obj in objs], counts, set(), protected
 
     def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
         organisation_delete(organisation=obj)
