@@ -160,6 +160,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from tests.browser.conftest import ARTIFACTS
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    shutil.rmtree(django_settings.VAR_DIR / "test-files", ignore_errors=True)  # PDFs and exports of earlier runs
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
