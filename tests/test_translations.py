@@ -20,7 +20,7 @@ LOCALE = PACKAGE / "locale"
 LANGUAGES = ("nl", "en")
 
 # Text that is the same in every language.
-UNTRANSLATED_WORDS = {"Roer", "Nederlands", "English", "n", "PDF", "CSV", "Excel"}
+UNTRANSLATED_WORDS = {"Roer", "Nederlands", "English", "n", "PDF", "CSV", "Excel", "JSON"}  # names, the same in both
 
 
 def catalogue(language: str) -> polib.POFile:

@@ -46,6 +46,7 @@ ACCESS: dict[str, Rule] = {
     "reports:report": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
     "reports:pdf": Rule("get", "closed_scan", 202, 202, extra=(("kind", "summary"),)),  # being rendered
     "reports:export_download": Rule("get", "export", *MANAGE),
+    "reports:figures": Rule("get", "closed_scan", *READ, extra=(("extension", "json"),)),
     "reports:foreword": Rule("post", "closed_scan", 302, 403, data=(("foreword", "Hallo"),)),
     "reports:export": Rule("get", "closed_scan", *MANAGE, extra=(("name", "scores"), ("extension", "csv"))),
 }

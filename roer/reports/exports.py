@@ -8,7 +8,6 @@ a smaller group cannot be worked out by subtraction) is left out entirely.
 
 from __future__ import annotations
 
-import datetime
 import random
 import uuid
 from collections import defaultdict
@@ -24,8 +23,7 @@ from roer.results.open_answers import open_answers
 from roer.results.presentation import column_label, ordered_groups
 from roer.results.selectors import ScanResults, scan_results
 from roer.scans.models import GroupKind, Scan
-from roer.scoring import Cell, Summary, Suppression
-from roer.scoring.groups import GroupShape, protect
+from roer.scoring import ALL_OTHERS, Cell, Suppression
 
 CHUNK = 500
 T = TypeVar("T")
@@ -81,7 +79,7 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
                     _("pillar"),
                     pillar.code,
                     pillar.name.get(language),
-                    group.responses,
+                    group.responses if score is not None else "",  # a hidden figure has no n either
                     _number(mean),
                     "",
                     _number(score),
@@ -99,7 +97,7 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
                         _("dimension"),
                         dimension.code,
                         dimension.name.get(language),
-                        cell.n,
+                        "" if cell.n is None else cell.n,
                         _number(mean),
                         _number(sd),
                         _number(cell.score),
@@ -126,7 +124,7 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
                             _("item"),
                             item.code,
                             item.others_text.get(language),
-                            cell.n,
+                            "" if cell.n is None else cell.n,
                             _number(raw_mean),
                             _number(sd),
                             _number(score),
@@ -149,21 +147,32 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
     return Export("scores", header, iter(rows), total=len(rows))
 
 
-def exportable_groups(results: ScanResults) -> set[str]:
-    """Groups whose respondent rows may be exported: shown as a whole, and not hidden anywhere to protect
-    a smaller group (otherwise their rows would let a reader subtract that group from all others)."""
-    scores = results.insight.scores
-    shapes = [GroupShape(g.code, g.is_self, g.threshold, g.responses) for g in scores.groups if g.code != "all_others"]
-    whole = protect(shapes, {s.code: {"responses": Summary(s.responses)} for s in shapes}, ["responses"])
-    allowed = set()
-    for shape in shapes:
-        if not whole[shape.code]["responses"].shown:
+def exported_keys(results: ScanResults) -> dict[str, set[str]]:
+    """Per group, the keys whose answers may appear in its respondent rows: those of the units the group
+    is shown on (a dimension with its statements and the dimension score, a development, a reference
+    question). A group below its threshold has none, so no rows at all; a unit hidden for a group, below
+    its threshold or to protect a smaller group, stays blank in every row of that group, so it can
+    neither be rebuilt from the rows nor subtracted from all others."""
+    insight = results.insight
+    disclosures = [
+        disclosure
+        for disclosure in (insight.scores.disclosure, insight.development_disclosure, insight.reference_disclosure)
+        if disclosure is not None
+    ]
+    keys: dict[str, set[str]] = {}
+    for group in insight.scores.groups:
+        if group.code == ALL_OTHERS or not group.shown:
             continue
-        cells = [*scores.group(shape.code).dimensions.values(), *results.insight.items.get(shape.code, {}).values()]  # type: ignore[union-attr]
-        if any(cell.suppression is Suppression.COMPLEMENTARY for cell in cells):
-            continue
-        allowed.add(shape.code)
-    return allowed
+        shown = {
+            key
+            for disclosure in disclosures
+            for unit in disclosure.units
+            if disclosure.decisions.get((group.code, unit.code)) is Suppression.NONE
+            for key in unit.keys
+        }
+        if shown:
+            keys[group.code] = shown
+    return keys
 
 
 def _chunks(values: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -173,27 +182,33 @@ def _chunks(values: Sequence[T], size: int) -> Iterator[list[T]]:
 
 
 def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) -> Export:
-    """One row per respondent of an exportable group, in random order, with answers and dimension scores."""
+    """One row per respondent of a shown group, in random order, with answers and dimension scores.
+
+    Left out, so that no row can be picked out: every group below its threshold, every unit hidden for
+    the group (see `exported_keys`), the date of submission (beside the dates invitations went out it
+    would date each person's answer) and the language of the invitation (the only English speaker of a
+    group would be their row)."""
     scan = results.scan
     definition = results.definition
-    allowed = exportable_groups(results)
+    allowed = exported_keys(results)
     codes = [item.code for item in definition.items()]
     if definition.developments:
         for development in definition.developments.items:
             codes += [development.knowledge_code, development.impact_code]
-    codes += [question.code for question in definition.reference_questions]
+    references = [question.code for question in definition.reference_questions]
+    codes += references
     dimensions = [dimension.code for _pillar, dimension in definition.dimensions()]
-    responses: list[tuple[uuid.UUID, str, datetime.date]] = list(
-        Response.objects.filter(scan=scan, group__kind__in=allowed).values_list("id", "group__kind", "submitted_on")
+    responses: list[tuple[uuid.UUID, str]] = list(
+        Response.objects.filter(scan=scan, group__kind__in=allowed).values_list("id", "group__kind")
     )
     random.Random(shuffle_seed).shuffle(responses)  # noqa: S311 - order only; the seed is for tests
     labels = {kind: str(GroupKind(kind).label) for kind in allowed}
-    header = [_("row"), _("group"), _("submitted on"), *codes, *(f"score:{code}" for code in dimensions)]
+    header = [_("row"), _("group"), *codes, *(f"score:{code}" for code in dimensions)]
 
     def rows() -> Iterator[Sequence[object]]:
         number = 0
         for chunk in _chunks(responses, CHUNK):
-            ids = [response_id for response_id, _kind, _date in chunk]
+            ids = [response_id for response_id, _kind in chunk]
             answers: dict[object, dict[str, object]] = defaultdict(dict)
             for response_id, code, value in Answer.objects.filter(response_id__in=ids).values_list(
                 "response_id", "code", "value"
@@ -204,16 +219,16 @@ def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) 
                 "response_id", "dimension", "score"
             ):
                 scores[response_id][dimension] = score
-            for response_id, kind, submitted_on in chunk:
+            for response_id, kind in chunk:
                 number += 1
                 given = answers.get(response_id, {})
                 own = scores.get(response_id, {})
+                shown = allowed[kind]
                 yield [
                     number,
                     labels[kind],
-                    submitted_on.isoformat(),
-                    *(given.get(code, "") for code in codes),
-                    *(_number(own.get(code)) for code in dimensions),
+                    *(given.get(code, "") if code in shown else "" for code in codes),
+                    *(_number(own.get(code)) if code in shown else "" for code in dimensions),
                 ]
 
     return Export("respondents", header, rows(), sheets=[codes_sheet(results)], total=len(responses))

@@ -20,7 +20,6 @@ from roer.organisations.models import Organisation, OrganisationKind
 from roer.organisations.size_classes import SIZE_CLASSES
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import RespondentGroup, Scan
-from roer.scoring import GroupInput, InstrumentSpec, Summary, score_scan
 from roer.scoring.benchmark import MIN_PEERS, PeerStatistics, peer_statistics, percentile_rank
 from roer.scoring.groups import GroupShape
 
@@ -49,38 +48,10 @@ def group_shapes(groups: Iterable[RespondentGroup], responses: dict[str, int]) -
     return [GroupShape(group.kind, group.is_self, group.threshold, responses.get(group.kind, 0)) for group in ordered]
 
 
-def others_view_of(
-    groups: Iterable[RespondentGroup],
-    spec: InstrumentSpec,
-    responses: dict[str, int],
-    dimensions: dict[str, dict[str, Summary]],
-) -> dict[str, float]:
-    """A scan's shown others' view per dimension and pillar, from its groups and stored sums."""
-    shapes = group_shapes(groups, responses)
-    inputs = [GroupInput(s.code, s.is_self, s.threshold, s.responses, dimensions.get(s.code, {})) for s in shapes]
-    others = score_scan(spec, inputs).others_view
-    if others is None:
-        return {}
-    values = {code: cell.score for code, cell in others.dimensions.items() if cell.score is not None}
-    values.update({code: score for code, score in others.pillars.items() if score is not None})
-    return values
-
-
-def _stored_dimension_figures(scans: list[Scan]) -> dict[int, tuple[dict[str, int], dict[str, dict[str, Summary]]]]:
-    """Counts and dimension sums of many scans in one query, reading only those parts of the stored JSON."""
-    rows = ScanFigures.objects.filter(scan__in=scans, format=ScanFigures.FORMAT).values(
-        "scan_id", "data__responses", "data__dimensions"
-    )
-    return {
-        row["scan_id"]: (
-            {kind: int(n) for kind, n in row["data__responses"].items()},
-            {
-                kind: {code: Summary(int(v[0]), v[1], v[2]) for code, v in cells.items()}
-                for kind, cells in row["data__dimensions"].items()
-            },
-        )
-        for row in rows
-    }
+def _published(scans: list[Scan]) -> dict[int, dict[str, float]]:
+    """The others' view each scan published (stored with its figures), in one query."""
+    rows = ScanFigures.objects.filter(scan__in=scans, format=ScanFigures.FORMAT).values("scan_id", "data__published")
+    return {row["scan_id"]: dict(row["data__published"] or {}) for row in rows}
 
 
 def latest_closed_scans(version: InstrumentVersion) -> list[Scan]:
@@ -89,7 +60,6 @@ def latest_closed_scans(version: InstrumentVersion) -> list[Scan]:
         Scan.objects.with_figures()
         .filter(instrument_version=version, organisation__benchmark_opt_in=True)
         .select_related("organisation")
-        .prefetch_related("groups")
         .order_by("organisation_id", "-closes_on", "-created_at")
     )
     latest: dict[int, Scan] = {}
@@ -105,13 +75,9 @@ def peer_scores_rebuild(version: InstrumentVersion) -> int:
     version never interleave their delete and insert."""
     entries: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     scans = latest_closed_scans(version)
-    stored = _stored_dimension_figures(scans)
-    spec = version.spec
+    published = _published(scans)
     for scan in scans:
-        if scan.pk not in stored:  # pragma: no cover - a scan with figures has them stored
-            continue
-        scan.instrument_version = version  # the same object for all: its definition is parsed once
-        for code, score in others_view_of(scan.groups.all(), spec, *stored[scan.pk]).items():
+        for code, score in published.get(scan.pk, {}).items():
             for group in peer_groups_of(scan.organisation):
                 entries[(group, code)].append((scan.organisation_id, score))
     PeerGroupScores.objects.filter(instrument_version=version).delete()

@@ -2,8 +2,9 @@
 
 Everything a results page, a report or a benchmark needs is in here, per respondent group (by kind):
 counts and sums per dimension, per pillar (respondent-level, for confidence intervals), per scaled
-question (raw answers, keyed later), and the scale quality of each dimension. Nothing in it identifies a
-respondent; thresholds are applied when the figures are read.
+question (raw answers, keyed later), and the sums scale quality needs per dimension. Nothing in it
+identifies a respondent; the disclosure rule is applied when the figures are read. `published` holds
+the others' view as published (dimensions and pillars), which benchmarks and progress read.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from django.db.models import Count, F, Q, Sum
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Answer, DimensionScore, Response
 from roer.results.models import ScanFigures
-from roer.scans.models import GroupKind, Scan
-from roer.scoring import Summary
-from roer.scoring.reliability import ScaleQuality, scale_quality
+from roer.scans.models import GroupKind, RespondentGroup, Scan
+from roer.scoring import GroupInput, Summary, score_scan
+from roer.scoring.items import keyed_percentage_summary
+from roer.scoring.reliability import QualitySums
 
 # Cronbach's alpha is unstable on small samples; below this many complete answers it is not shown.
 MIN_RESPONDENTS_FOR_QUALITY = 20
@@ -38,7 +40,8 @@ class Figures:
     dimensions: dict[str, dict[str, Summary]]
     pillars: dict[str, dict[str, Summary]]
     items: dict[str, dict[str, ItemFigure]]
-    quality: dict[str, ScaleQuality]
+    quality: dict[str, dict[str, QualitySums]]  # group kind -> dimension -> sums of complete answers
+    published: dict[str, float]  # the others' view as published, per dimension and pillar
 
 
 def _summary(values: list[float]) -> Summary:
@@ -61,9 +64,13 @@ def parse_figures(data: dict[str, Any]) -> Figures:
             for kind, cells in data["items"].items()
         },
         quality={
-            code: ScaleQuality(q["respondents"], q["alpha"], tuple(q["item_total"]))
-            for code, q in data["quality"].items()
+            kind: {
+                code: QualitySums(int(q["n"]), tuple(q["sums"]), tuple(tuple(line) for line in q["products"]))
+                for code, q in cells.items()
+            }
+            for kind, cells in data["quality"].items()
         },
+        published=dict(data.get("published", {})),
     )
 
 
@@ -85,24 +92,68 @@ def _respondent_pillars(scan: Scan, definition: InstrumentDefinition) -> dict[st
     return pillars
 
 
-def _quality(scan: Scan, definition: InstrumentDefinition) -> dict[str, ScaleQuality]:
-    """Alpha per dimension over the others' view, from respondents who answered every item of it."""
+def _quality(scan: Scan, definition: InstrumentDefinition) -> dict[str, dict[str, QualitySums]]:
+    """Per group of others and dimension: the sums alpha needs, over respondents who answered every item
+    of the dimension (keyed, reverse-keyed items mirrored)."""
     reverse = definition.reverse_codes()
     points = definition.scale.points
     item_codes = [item.code for item in definition.items()]
     answers: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
+    kinds: dict[uuid.UUID, str] = {}
     rows = Answer.objects.filter(response__scan=scan, code__in=item_codes, value__isnull=False).exclude(
         response__group__kind=GroupKind.DIRECTIE
     )
-    for response_id, code, value in rows.values_list("response_id", "code", "value"):
+    for response_id, kind, code, value in rows.values_list("response_id", "response__group__kind", "code", "value"):
         if value is not None:
             answers[response_id][code] = points + 1 - value if code in reverse else value
-    quality = {}
-    for _pillar, dimension in definition.dimensions():
-        codes = [item.code for item in dimension.items]
-        complete = [[given[code] for code in codes] for given in answers.values() if all(c in given for c in codes)]
-        quality[dimension.code] = scale_quality(complete)
+            kinds[response_id] = kind
+    quality: dict[str, dict[str, QualitySums]] = defaultdict(dict)
+    for kind in set(kinds.values()):
+        mine = [given for response_id, given in answers.items() if kinds[response_id] == kind]
+        for _pillar, dimension in definition.dimensions():
+            codes = [item.code for item in dimension.items]
+            complete = [[given[code] for code in codes] for given in mine if all(c in given for c in codes)]
+            quality[kind][dimension.code] = QualitySums.of(complete, len(codes))
     return quality
+
+
+def keyed_items(definition: InstrumentDefinition, items: dict[str, ItemFigure]) -> dict[str, Summary]:
+    """A group's statements as 0-100 scores (reverse-keyed statements mirrored)."""
+    reverse = definition.reverse_codes()
+    points = definition.scale.points
+    statements = {item.code for item in definition.items()}
+    return {
+        code: keyed_percentage_summary(figure.raw, reverse=code in reverse, scale_points=points)
+        for code, figure in items.items()
+        if code in statements
+    }
+
+
+def group_inputs(definition: InstrumentDefinition, groups: list[RespondentGroup], figures: Figures) -> list[GroupInput]:
+    """What scoring needs of each group: its shape, its dimension sums and its statements' sums."""
+    return [
+        GroupInput(
+            group.kind,
+            group.is_self,
+            group.threshold,
+            figures.responses.get(group.kind, 0),
+            figures.dimensions.get(group.kind, {}),
+            keyed_items(definition, figures.items.get(group.kind, {})),
+        )
+        for group in sorted(groups, key=lambda group: group.sort_key)
+    ]
+
+
+def _published_others(scan: Scan, definition: InstrumentDefinition, data: dict[str, Any]) -> dict[str, float]:
+    """The others' view per dimension and pillar as the disclosure rule publishes it."""
+    figures = parse_figures(data)
+    others = score_scan(scan.instrument_version.spec, group_inputs(definition, list(scan.groups.all()), figures))
+    view = others.others_view
+    if view is None:
+        return {}
+    published = {code: cell.score for code, cell in view.dimensions.items() if cell.score is not None}
+    published.update({code: score for code, score in view.pillars.items() if score is not None})
+    return published
 
 
 def compute_figures(scan: Scan) -> dict[str, Any]:
@@ -146,9 +197,13 @@ def compute_figures(scan: Scan) -> dict[str, Any]:
         for kind, pillars in _respondent_pillars(scan, definition).items()
     }
     data["quality"] = {
-        code: {"respondents": quality.respondents, "alpha": quality.alpha, "item_total": list(quality.item_total)}
-        for code, quality in _quality(scan, definition).items()
+        kind: {
+            code: {"n": sums.n, "sums": list(sums.sums), "products": [list(line) for line in sums.products]}
+            for code, sums in dimensions.items()
+        }
+        for kind, dimensions in _quality(scan, definition).items()
     }
+    data["published"] = _published_others(scan, definition, data)
     return data
 
 

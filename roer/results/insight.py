@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from roer.instruments.schema import InstrumentDefinition, MaturityBand, Recommendation, Text
 from roer.results.figures import MIN_RESPONDENTS_FOR_QUALITY, Figures
 from roer.scoring import ALL_OTHERS, Cell, GroupInput, InstrumentSpec, ScanScores, Summary, score_scan
+from roer.scoring.disclosure import Disclosure, GroupShape, Unit, decide
 from roer.scoring.gaps import Gap, classify_gap, gap_threshold_score
-from roer.scoring.groups import GroupShape, protect
+from roer.scoring.groups import cells_for
 from roer.scoring.items import RankedItem, keyed_percentage_summary, strongest_and_weakest
-from roer.scoring.reliability import ScaleQuality
+from roer.scoring.reliability import QualitySums, ScaleQuality, quality_of
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ReferenceFigure:
     text: Text
     reference_percentage: int
     reference_label: Text
-    answered: int
+    answered: int | None  # None when hidden: a hidden figure has no n either
     percentage: float | None
     shown: bool
 
@@ -69,7 +70,10 @@ class Insight:
     weakest: tuple[RankedItem, ...]
     references: tuple[ReferenceFigure, ...]
     developments: Mapping[str, tuple[DevelopmentPoint, ...]]  # group code -> points
-    quality: Mapping[str, ScaleQuality]
+    quality: Mapping[str, ScaleQuality]  # over the groups of others shown on the dimension
+    quality_sums: Mapping[str, QualitySums]  # what `quality` was computed from, for the figures file
+    development_disclosure: Disclosure | None = None
+    reference_disclosure: Disclosure | None = None
     min_quality_respondents: int = MIN_RESPONDENTS_FOR_QUALITY
 
 
@@ -139,31 +143,21 @@ def _levels(definition: InstrumentDefinition, scores: ScanScores) -> tuple[tuple
     return tuple(pillars), tuple(dimensions)
 
 
-def _item_cells(
-    definition: InstrumentDefinition, shapes: Sequence[GroupShape], figures: Figures
-) -> dict[str, dict[str, Cell]]:
-    reverse = definition.reverse_codes()
-    points = definition.scale.points
-    codes = [item.code for item in definition.items()]
-    keyed = {
-        kind: {
-            code: keyed_percentage_summary(figure.raw, reverse=code in reverse, scale_points=points)
-            for code, figure in items.items()
-            if code in codes
-        }
-        for kind, items in figures.items.items()
-    }
-    return protect(shapes, keyed, codes)
+def _counts(figures: Figures) -> dict[str, dict[str, int]]:
+    return {kind: {code: figure.raw.n for code, figure in items.items()} for kind, items in figures.items.items()}
 
 
 def _developments(
     definition: InstrumentDefinition, shapes: Sequence[GroupShape], figures: Figures
-) -> dict[str, tuple[DevelopmentPoint, ...]]:
+) -> tuple[dict[str, tuple[DevelopmentPoint, ...]], Disclosure | None]:
+    """A development's knowledge and impact are one unit: both shown or both hidden."""
     developments = definition.developments
     if developments is None:
-        return {}
+        return {}, None
     scales = {"k": len(developments.knowledge_labels), "i": len(developments.impact_labels)}
-    keys = [key for development in developments.items for key in (development.knowledge_code, development.impact_code)]
+    units = [Unit(f"development:{d.code}", (d.knowledge_code, d.impact_code)) for d in developments.items]
+    keys = [key for unit in units for key in unit.keys]
+    disclosure = decide(shapes, _counts(figures), units)
     figures_by_group = {
         kind: {
             code: keyed_percentage_summary(figure.raw, reverse=False, scale_points=scales[code[-1]])
@@ -172,7 +166,7 @@ def _developments(
         }
         for kind, items in figures.items.items()
     }
-    cells = protect(shapes, figures_by_group, keys)
+    cells = cells_for(disclosure, figures_by_group, keys)
     split = developments.quadrant_split
     result = {}
     for group_code, group_cells in cells.items():
@@ -184,21 +178,28 @@ def _developments(
             )
             points.append(DevelopmentPoint(development.code, development.name, knowledge, impact, blind))
         result[group_code] = tuple(points)
-    return result
+    return result, disclosure
 
 
 def _references(
     definition: InstrumentDefinition, shapes: Sequence[GroupShape], figures: Figures
-) -> tuple[ReferenceFigure, ...]:
+) -> tuple[tuple[ReferenceFigure, ...], Disclosure | None]:
+    """Each reference question is a unit of the self-view alone: the share of directors who agree, among
+    those who answered (not "don't know"), shown when that many reach the directors' threshold."""
     own = next((shape for shape in shapes if shape.is_self), None)
     if own is None:
-        return ()
+        return (), None
+    units = [
+        Unit(f"reference:{question.code}", (question.code,), self_only=True)
+        for question in definition.reference_questions
+    ]
+    disclosure = decide(shapes, _counts(figures), units)
     result = []
     for question in definition.reference_questions:
         figure = figures.items.get(own.code, {}).get(question.code)
-        answered = figure.raw.n if figure else 0
-        percentage = 100 * figure.agreeing / answered if figure and answered else None
-        shown = own.responses >= own.threshold and answered >= own.threshold
+        shown = disclosure.shown(own.code, question.code)
+        answered = figure.raw.n if figure and shown else None
+        percentage = 100 * figure.agreeing / figure.raw.n if figure and shown and figure.raw.n else None
         result.append(
             ReferenceFigure(
                 question.code,
@@ -206,21 +207,38 @@ def _references(
                 question.reference_percentage,
                 question.reference_label,
                 answered,
-                percentage if shown else None,
+                percentage,
                 shown,
             )
         )
-    return tuple(result)
+    return tuple(result), disclosure
+
+
+def _quality(
+    definition: InstrumentDefinition, scores: ScanScores, figures: Figures
+) -> tuple[dict[str, ScaleQuality], dict[str, QualitySums]]:
+    """Per dimension, over the groups of others shown on it: a hidden group's answers never count."""
+    disclosure = scores.disclosure
+    qualities: dict[str, ScaleQuality] = {}
+    pooled: dict[str, QualitySums] = {}
+    for _pillar, dimension in definition.dimensions():
+        total = QualitySums(0, (), ())
+        for group in scores.groups:
+            if group.is_self or group.code == ALL_OTHERS or disclosure is None:
+                continue
+            if disclosure.shown(group.code, dimension.code):
+                sums = figures.quality.get(group.code, {}).get(dimension.code)
+                total = total + sums if sums is not None else total
+        pooled[dimension.code] = total
+        qualities[dimension.code] = quality_of(total)
+    return qualities, pooled
 
 
 def insight(
-    definition: InstrumentDefinition, spec: InstrumentSpec, spec_groups: Sequence[GroupShape], figures: Figures
+    definition: InstrumentDefinition, spec: InstrumentSpec, inputs: Sequence[GroupInput], figures: Figures
 ) -> Insight:
-    inputs = [
-        GroupInput(shape.code, shape.is_self, shape.threshold, shape.responses, figures.dimensions.get(shape.code, {}))
-        for shape in spec_groups
-    ]
     scores = score_scan(spec, inputs)
+    shapes = [group.shape for group in inputs]
     threshold_rule = definition.gap_threshold
     threshold = gap_threshold_score(
         scale_points=definition.scale.points,
@@ -241,8 +259,11 @@ def insight(
         )
     )
     pillar_levels, dimension_levels = _levels(definition, scores)
-    items = _item_cells(definition, spec_groups, figures)
+    items = {group.code: group.items for group in scores.groups}
     strongest, weakest = strongest_and_weakest(items.get(ALL_OTHERS, {}))
+    developments, development_disclosure = _developments(definition, shapes, figures)
+    references, reference_disclosure = _references(definition, shapes, figures)
+    quality, quality_sums = _quality(definition, scores, figures)
     return Insight(
         scores=scores,
         gap_threshold=threshold,
@@ -252,9 +273,12 @@ def insight(
         items=items,
         strongest=tuple(strongest),
         weakest=tuple(weakest),
-        references=_references(definition, spec_groups, figures),
-        developments=_developments(definition, spec_groups, figures),
-        quality=figures.quality,
+        references=references,
+        developments=developments,
+        quality=quality,
+        quality_sums=quality_sums,
+        development_disclosure=development_disclosure,
+        reference_disclosure=reference_disclosure,
     )
 
 

@@ -12,7 +12,8 @@ from roer.scans.models import Scan
 
 
 class ScanFigures(models.Model):
-    FORMAT = 1
+    # 2: scale-quality sums per group (alpha over the groups shown), and the published others' view.
+    FORMAT = 2
 
     scan = models.OneToOneField(Scan, on_delete=models.CASCADE, related_name="figures", verbose_name=_("scan"))
     format = models.PositiveSmallIntegerField(default=FORMAT)

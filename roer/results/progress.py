@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from roer.results.benchmarks import group_shapes, others_view_of
+from roer.results.benchmarks import group_shapes
 from roer.results.figures import Figures, figures_of
 from roer.results.insight import pooled_others
 from roer.scans.models import RespondentGroup, Scan
@@ -88,14 +88,8 @@ def progress_for(
     history = _history(scan)
     earlier = [other for other in history if other.pk != scan.pk]
     stored = figures_of(earlier)
-    spec = scan.instrument_version.spec
     trend = tuple(
-        TrendPoint(
-            other,
-            current
-            if other.pk == scan.pk
-            else others_view_of(other.groups.all(), spec, stored[other.pk].responses, stored[other.pk].dimensions),
-        )
+        TrendPoint(other, current if other.pk == scan.pk else stored[other.pk].published)
         for other in history
         if other.pk == scan.pk or other.pk in stored
     )

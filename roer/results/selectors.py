@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce
 
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
-from roer.results.benchmarks import Benchmark, benchmark_for, group_shapes
-from roer.results.figures import figures_for
+from roer.results.benchmarks import Benchmark, benchmark_for
+from roer.results.figures import figures_for, group_inputs
 from roer.results.insight import Insight, ReferenceFigure, insight
 from roer.results.progress import Progress, progress_for
 from roer.scans.models import Invitation, RespondentGroup, Scan
@@ -94,8 +94,7 @@ def scan_results(scan: Scan) -> ScanResults:
     definition = version.parsed
     groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
     figures = figures_for(scan)
-    shapes = group_shapes(groups, figures.responses)
-    outcome = insight(definition, version.spec, shapes, figures)
+    outcome = insight(definition, version.spec, group_inputs(definition, groups, figures), figures)
     own = published_others_view(outcome)
     pillar_codes = [pillar.code for pillar in definition.pillars]
     codes = [code for pillar in definition.pillars for code in (pillar.code, *(d.code for d in pillar.dimensions))]

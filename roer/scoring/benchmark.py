@@ -6,7 +6,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MIN_PEERS = 5
+MIN_PEERS = 5  # for a median
+MIN_PEERS_FOR_QUARTILES = 10
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,42 @@
-"""Group figures with anonymity protection.
+"""Group figures, published under the disclosure rule (`roer.scoring.disclosure`).
 
-A figure is only shown for at least `threshold` respondents. Because "all others" is the sum of the
-other groups, showing it beside all but one of them would let a reader compute the hidden group by
-subtraction; complementary suppression hides the smallest shown group as well until whatever is hidden
-together is itself at least as large as the threshold (or hidden groups are empty).
-
-The same protection applies to every kind of figure: dimensions, items and developments. `protect`
-does it for any set of keys; `score_scan` adds pillars on top for dimensions.
+A group's score on a dimension is the mean of its respondents' dimension scores; a statement's score is
+the mean of its answers on the 0-100 scale; a pillar is the mean of its dimensions. "All others
+together" pools every respondent of every group but the self-view. What of it is shown, per group and
+unit (a dimension with its statements), is the disclosure rule's decision.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from roer.scoring.disclosure import (
+    ALL_OTHERS,
+    Counts,
+    Disclosure,
+    GroupShape,
+    Suppression,
+    Unit,
+    all_others_shape,
+    decide,
+)
 from roer.scoring.spec import InstrumentSpec
 from roer.scoring.summary import Summary
 
-ALL_OTHERS = "all_others"
-
-
-class Suppression(StrEnum):
-    NONE = "none"
-    BELOW_THRESHOLD = "below_threshold"
-    COMPLEMENTARY = "complementary"
+__all__ = [
+    "ALL_OTHERS",
+    "Cell",
+    "GroupInput",
+    "GroupScores",
+    "GroupShape",
+    "ScanScores",
+    "Suppression",
+    "all_others_shape",
+    "cells_for",
+    "dimension_units",
+    "score_scan",
+]
 
 
 @dataclass(frozen=True)
@@ -34,11 +46,18 @@ class GroupInput:
     threshold: int
     responses: int
     dimensions: Mapping[str, Summary] = field(default_factory=dict)
+    items: Mapping[str, Summary] = field(default_factory=dict)  # 0-100 item scores (reverse-keyed mirrored)
+
+    @property
+    def shape(self) -> GroupShape:
+        return GroupShape(self.code, self.is_self, self.threshold, self.responses)
 
 
 @dataclass(frozen=True)
 class Cell:
-    n: int
+    """One published figure. A hidden cell carries no number at all: no score, no spread, no n."""
+
+    n: int | None
     score: float | None
     sd: float | None
     suppression: Suppression
@@ -56,6 +75,7 @@ class GroupScores:
     responses: int
     dimensions: Mapping[str, Cell]
     pillars: Mapping[str, float | None]
+    items: Mapping[str, Cell] = field(default_factory=dict)
 
     @property
     def shown(self) -> bool:
@@ -65,6 +85,7 @@ class GroupScores:
 @dataclass(frozen=True)
 class ScanScores:
     groups: tuple[GroupScores, ...]
+    disclosure: Disclosure | None = None
 
     def group(self, code: str) -> GroupScores | None:
         return next((group for group in self.groups if group.code == code), None)
@@ -78,88 +99,53 @@ class ScanScores:
         return self.group(ALL_OTHERS)
 
 
-@dataclass(frozen=True)
-class GroupShape:
-    """Who a group is, without any figures: enough to decide what may be shown."""
-
-    code: str
-    is_self: bool
-    threshold: int
-    responses: int
+def cell(summary: Summary, suppression: Suppression) -> Cell:
+    if suppression is not Suppression.NONE:
+        return Cell(None, None, None, suppression)
+    return Cell(summary.n, summary.mean, summary.sd, suppression)
 
 
-def _cell(summary: Summary, *, threshold: int, responses: int) -> Cell:
-    if responses < threshold or summary.n < threshold:
-        return Cell(summary.n, None, None, Suppression.BELOW_THRESHOLD)
-    return Cell(summary.n, summary.mean, summary.sd, Suppression.NONE)
-
-
-def _hide(cell: Cell) -> Cell:
-    return Cell(cell.n, None, None, Suppression.COMPLEMENTARY)
-
-
-def _protect_total(cells: dict[str, Cell], thresholds: Mapping[str, int], total: Cell) -> None:
-    """Hide more groups until the hidden remainder of a shown total is empty or at least its threshold."""
-    if not total.shown:
-        return
-    hidden = [code for code, cell in cells.items() if not cell.shown and cell.n > 0]
-    while hidden:
-        remainder = sum(cells[code].n for code in hidden)
-        if remainder >= max(thresholds[code] for code in hidden):
-            return
-        shown = [code for code, cell in cells.items() if cell.shown]
-        if not shown:
-            return
-        smallest = min(shown, key=lambda code: (cells[code].n, code))
-        cells[smallest] = _hide(cells[smallest])
-        hidden.append(smallest)
-
-
-def all_others_shape(groups: Sequence[GroupShape]) -> GroupShape | None:
-    others = [group for group in groups if not group.is_self]
-    if not others:
-        return None
-    return GroupShape(
-        code=ALL_OTHERS,
-        is_self=False,
-        threshold=max(group.threshold for group in others),
-        responses=sum(group.responses for group in others),
-    )
-
-
-def protect(
-    groups: Sequence[GroupShape], figures: Mapping[str, Mapping[str, Summary]], keys: Iterable[str]
+def cells_for(
+    disclosure: Disclosure, figures: Mapping[str, Mapping[str, Summary]], keys: Sequence[str]
 ) -> dict[str, dict[str, Cell]]:
-    """Cells per group code (and ALL_OTHERS) per key, with every figure below its threshold hidden.
-
-    `figures` holds each group's Summary per key; "all others" pools the summaries of every group that
-    is not the self-view.
-    """
-    keys = list(keys)
-    cells = {
+    """Cells per group code (and ALL_OTHERS) per key, as the disclosure decides; all others pools the
+    summaries of every group but the self-view."""
+    groups = disclosure.groups
+    others = [group for group in groups if not group.is_self]
+    result = {
         group.code: {
-            key: _cell(
-                figures.get(group.code, {}).get(key, Summary()), threshold=group.threshold, responses=group.responses
-            )
+            key: cell(figures.get(group.code, {}).get(key, Summary()), disclosure.suppression(group.code, key))
             for key in keys
         }
         for group in groups
     }
-    combined = all_others_shape(groups)
-    if combined is None:
-        return cells
-    others = [group for group in groups if not group.is_self]
-    thresholds = {group.code: group.threshold for group in others}
-    cells[ALL_OTHERS] = {}
-    for key in keys:
-        pooled = sum((figures.get(group.code, {}).get(key, Summary()) for group in others), Summary())
-        total = _cell(pooled, threshold=combined.threshold, responses=combined.responses)
-        cells[ALL_OTHERS][key] = total
-        column = {group.code: cells[group.code][key] for group in others}
-        _protect_total(column, thresholds, total)
-        for code, cell in column.items():
-            cells[code][key] = cell
-    return cells
+    if others:
+        result[ALL_OTHERS] = {
+            key: cell(
+                sum((figures.get(group.code, {}).get(key, Summary()) for group in others), Summary()),
+                disclosure.suppression(ALL_OTHERS, key),
+            )
+            for key in keys
+        }
+    return result
+
+
+def dimension_units(spec: InstrumentSpec, *, with_items: bool) -> list[Unit]:
+    """A dimension with its statements (when their figures are there) is one unit."""
+    return [
+        Unit(f"dimension:{dimension.code}", (dimension.code, *(dimension.item_codes if with_items else ())))
+        for dimension in spec.dimensions
+    ]
+
+
+def counts_of(groups: Sequence[GroupInput]) -> Counts:
+    return {
+        group.code: {
+            **{key: summary.n for key, summary in group.items.items()},
+            **{key: summary.n for key, summary in group.dimensions.items()},
+        }
+        for group in groups
+    }
 
 
 def _pillars(spec: InstrumentSpec, cells: Mapping[str, Cell]) -> dict[str, float | None]:
@@ -173,10 +159,15 @@ def _pillars(spec: InstrumentSpec, cells: Mapping[str, Cell]) -> dict[str, float
 
 
 def score_scan(spec: InstrumentSpec, groups: Sequence[GroupInput]) -> ScanScores:
-    """Scores per group and for all others together, with every figure below its threshold hidden."""
-    shapes = [GroupShape(group.code, group.is_self, group.threshold, group.responses) for group in groups]
+    """Scores per group and for all others together: dimensions, their statements and pillars, each
+    shown or hidden as the disclosure rule decides for the dimension's unit."""
+    shapes = [group.shape for group in groups]
+    with_items = any(group.items for group in groups)
+    disclosure = decide(shapes, counts_of(groups), dimension_units(spec, with_items=with_items))
     dimension_codes = [dimension.code for dimension in spec.dimensions]
-    cells = protect(shapes, {group.code: group.dimensions for group in groups}, dimension_codes)
+    item_codes = [code for dimension in spec.dimensions for code in dimension.item_codes] if with_items else []
+    dimensions = cells_for(disclosure, {group.code: group.dimensions for group in groups}, dimension_codes)
+    items = cells_for(disclosure, {group.code: group.items for group in groups}, item_codes)
     combined = all_others_shape(shapes)
     ordered = [*shapes, combined] if combined is not None else shapes
     return ScanScores(
@@ -186,9 +177,11 @@ def score_scan(spec: InstrumentSpec, groups: Sequence[GroupInput]) -> ScanScores
                 is_self=shape.is_self,
                 threshold=shape.threshold,
                 responses=shape.responses,
-                dimensions=cells[shape.code],
-                pillars=_pillars(spec, cells[shape.code]),
+                dimensions=dimensions[shape.code],
+                pillars=_pillars(spec, dimensions[shape.code]),
+                items=items.get(shape.code, {}),
             )
             for shape in ordered
-        )
+        ),
+        disclosure=disclosure,
     )

@@ -34,7 +34,11 @@ class RankedItem:
 
 def strongest_and_weakest(cells: Mapping[str, Cell], count: int = 3) -> tuple[list[RankedItem], list[RankedItem]]:
     """The `count` highest and lowest shown items; ties are broken by code so the order is stable."""
-    shown = [RankedItem(code, cell.score, cell.n) for code, cell in cells.items() if cell.score is not None]
+    shown = [
+        RankedItem(code, cell.score, cell.n)
+        for code, cell in cells.items()
+        if cell.score is not None and cell.n is not None
+    ]
     ordered = sorted(shown, key=lambda item: (-item.score, item.code))
     strongest = ordered[:count]
     weakest = sorted((item for item in ordered if item not in strongest), key=lambda item: (item.score, item.code))

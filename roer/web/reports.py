@@ -5,7 +5,9 @@ says when one is still being made. Every download is written to the audit log an
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,10 +28,12 @@ from roer.audit.services import audit_record
 from roer.lifecycle.documents import export_request, report_lost, report_request
 from roer.lifecycle.editing import scan_foreword_set
 from roer.reports.exports import export_for
+from roer.reports.figures_file import CSV_HEADER, figures_document, figures_rows
 from roer.reports.forms import ForewordForm
 from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportKind
 from roer.reports.rendering import report_html
-from roer.reports.writers import csv_lines, xlsx_file
+from roer.reports.writers import csv_lines, csv_row, xlsx_file
+from roer.results.selectors import scan_results
 from roer.scans.models import Scan
 from roer.scans.selectors import ScanAccess, get_scan_for_user
 
@@ -100,6 +104,34 @@ def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: st
     if stored.status == FileStatus.FAILED and stored.error == stored.UNAVAILABLE:
         return render(request, "reports/pdf_unavailable.html", context, status=503)
     return render(request, "reports/pdf_preparing.html", context, status=202)
+
+
+@login_required
+def figures_file(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, extension: str) -> HttpResponseBase:
+    """Every published number with its sufficient statistics, for anyone who may read the results: as
+    JSON (everything, with the rules) or CSV (the cells)."""
+    if extension not in {"json", "csv"}:
+        raise Http404
+    access = _scan_with_figures(request, scan_code)
+    scan = access.scan
+    document = figures_document(scan_results(scan))
+    audit_record(
+        user=request.user,
+        organisation=scan.organisation,
+        action=AuditAction.EXPORT_DOWNLOADED,
+        subject=f"{scan.title}: figures.{extension}",
+    )
+    filename = _filename(scan, "figures", extension)
+    if extension == "json":
+        response: HttpResponseBase = HttpResponse(
+            json.dumps(document, indent=1, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+    else:
+        table: list[Sequence[object]] = [CSV_HEADER, *figures_rows(document)]
+        lines = (csv_row(row) for row in table)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _download(response)
 
 
 @login_required

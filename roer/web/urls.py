@@ -39,6 +39,7 @@ report_urls = [
     path("scans/<uuid:scan_code>/report/<slug:kind>/", reports.report, name="report"),
     path("scans/<uuid:scan_code>/report/<slug:kind>.pdf", reports.report_pdf, name="pdf"),
     path("scans/<uuid:scan_code>/export/<slug:name>.<slug:extension>", reports.export, name="export"),
+    path("scans/<uuid:scan_code>/figures.<slug:extension>", reports.figures_file, name="figures"),
     path("scans/<uuid:scan_code>/exports/<uuid:export_code>/", reports.export_download, name="export_download"),
 ]
 

@@ -3,13 +3,12 @@ spreadsheet formulas and without personal data."""
 
 import csv
 import io
-import re
 
 import openpyxl
 import pytest
 
 from roer.audit.models import AuditAction, AuditEvent
-from roer.reports.exports import exportable_groups
+from roer.reports.exports import exported_keys
 from roer.reports.writers import unescape_cell
 from roer.results.selectors import scan_results
 from roer.scans.models import AccessToken, Invitation
@@ -48,14 +47,19 @@ def test_aggregated_scores_per_group_dimension_and_item(alice_client, closed):
 
 def test_respondent_rows_leave_small_and_protecting_groups_out_and_carry_no_personal_data(alice_client, closed):
     results = scan_results(closed)
-    # management (2) is below its threshold; staff is hidden beside all others to protect management
-    assert exportable_groups(results) == {"directie"}
+    # management (2) is below its threshold; staff is hidden beside all others to protect management; the
+    # directors answered no development and no reference question, so only their statements and scores
+    keys = exported_keys(results)
+    assert set(keys) == {"directie"}
+    statements = {item.code for item in closed.instrument_version.parsed.items()}
+    assert statements <= keys["directie"]
+    assert not {"ref_verandering", "ai_algoritmen__k"} & keys["directie"]
     response = alice_client.get(f"/scans/{closed.code}/export/respondents.csv")
     rows = rows_of(response)
     header, body = rows[0], rows[1:]
     assert len(body) == 3
     assert {row[1] for row in body} == {"Directie (zelfbeoordeling)"}
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[2]) for row in body)
+    assert not {"ingediend op", "submitted on", "taal", "language"} & {column.lower() for column in header}
     content = "\n".join(",".join(row) for row in rows)
     for invitation in Invitation.objects.filter(scan=closed):
         assert invitation.email not in content

@@ -5,9 +5,9 @@ import pytest
 
 from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file
 from roer.instruments.spec import scoring_spec
-from roer.results.figures import Figures, ItemFigure
+from roer.results.figures import Figures, ItemFigure, keyed_items
 from roer.results.insight import insight
-from roer.scoring import ALL_OTHERS, Summary, Suppression
+from roer.scoring import ALL_OTHERS, GroupInput, Summary, Suppression
 from roer.scoring.gaps import GapKind
 from roer.scoring.groups import GroupShape
 
@@ -25,7 +25,41 @@ def item(values, agreeing=0):
     return ItemFigure(Summary.of(values), agreeing)
 
 
+# Every statement not named below: directors 4, managers 2, staff 3 (each answered by the whole group).
+DEFAULTS = {"directie": [4, 4, 4], "management": [2, 2], "medewerkers": [3] * 6}
+
+
+def with_every_statement(kind, given):  # type: ignore[no-untyped-def]
+    return {**{statement.code: item(DEFAULTS[kind]) for statement in DEFINITION.items()}, **given}
+
+
 def figures():
+    named = _named_figures()
+    return Figures(
+        responses=named.responses,
+        dimensions=named.dimensions,
+        pillars={},
+        items={kind: with_every_statement(kind, given) for kind, given in named.items.items()},
+        quality={},
+        published={},
+    )
+
+
+def inputs(figures):  # type: ignore[no-untyped-def]
+    return [
+        GroupInput(
+            shape.code,
+            shape.is_self,
+            shape.threshold,
+            shape.responses,
+            figures.dimensions[shape.code],
+            keyed_items(DEFINITION, figures.items[shape.code]),
+        )
+        for shape in SHAPES
+    ]
+
+
+def _named_figures():
     return Figures(
         responses={"directie": 3, "management": 2, "medewerkers": 6},
         dimensions={
@@ -69,12 +103,14 @@ def figures():
             },
         },
         quality={},
+        published={},
     )
 
 
 @pytest.fixture(scope="module")
 def result():
-    return insight(DEFINITION, SPEC, SHAPES, figures())
+    made = figures()
+    return insight(DEFINITION, SPEC, inputs(made), made)
 
 
 def test_all_others_pools_eight_people_and_hides_staff_so_the_two_managers_stay_hidden(result):
@@ -131,8 +167,8 @@ def test_the_reference_share_among_directors_and_its_threshold(result):
     # 5 and 4 agree, 2 does not: 2 of 3 = 66.7%
     assert verandering.percentage == pytest.approx(200 / 3)
     assert verandering.reference_percentage == 90
-    # only two directors answered the second question: below their threshold of 3
-    assert (vaardigheden.answered, vaardigheden.shown, vaardigheden.percentage) == (2, False, None)
+    # only two directors answered the second question: below their threshold of 3, so not even its n
+    assert (vaardigheden.answered, vaardigheden.shown, vaardigheden.percentage) == (None, False, None)
 
 
 def test_the_developments_radar_marks_high_impact_and_little_knowledge_as_a_blind_spot(result):
