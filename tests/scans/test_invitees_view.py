@@ -1,12 +1,14 @@
 """Adding invitees in the browser: valid lines are kept, bad ones come back for correction."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from roer.scans.models import GroupKind
+from tests.factories import InvitationFactory
 
 
 @pytest.fixture
@@ -126,3 +128,18 @@ def test_the_invitee_list_is_paginated(alice_client, scan, staff):
     response = alice_client.get(f"/scans/{scan.code}/invitees/?page=3")
     assert len(response.context["invitations"].object_list) == 50
     assert alice_client.get(f"/scans/{scan.code}/invitees/?page=abc").status_code == 200
+
+
+def test_the_invitee_list_shows_neither_language_nor_when_each_person_was_invited(alice_client, scan):
+    """The only English speaker of a group would be the one English open answer; an invitation sent days
+    before the others would date that person's answers."""
+    staff = scan.groups.get(kind="medewerkers")
+    InvitationFactory(scan=scan, group=staff, email="english@x.nl", language="en")
+    InvitationFactory(scan=scan, group=staff, email="dutch@x.nl", language="nl")
+    page = alice_client.get(f"/scans/{scan.code}/invitees/").content.decode()
+    rows = [row for row in page.split("<tr>") if "@x.nl" in row]
+    assert len(rows) == 2
+    for row in rows:
+        assert "English" not in row
+        assert "Nederlands" not in row
+        assert not re.search(r"\d{1,2}:\d{2}", row)  # no time of day
