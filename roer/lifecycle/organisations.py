@@ -31,18 +31,15 @@ def _versions_used(organisation: Organisation) -> list[int]:
 
 
 def organisation_benchmark_set(*, organisation: Organisation, taking_part: bool) -> Organisation:
-    """Join or leave the benchmark pool; the pools of the instruments it used are rebuilt in the
-    background, so a leaving organisation's scores soon disappear from other organisations' comparisons,
-    and its own report PDFs are made again (after the rebuild, which is queued first) with or without
-    their comparison."""
+    """Join or leave the benchmark pool. The organisation's own pages and reports show or drop the
+    comparison at once; its scores join or leave the pool at the nightly rebuild, for everyone at once,
+    so that no one can compare the figures just before and just after one organisation's choice."""
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if locked.benchmark_opt_in == taking_part:
             return locked
         locked.benchmark_opt_in = taking_part
         locked.save(update_fields=["benchmark_opt_in"])
-        for version_id in _versions_used(locked):
-            enqueue_once(refresh_benchmarks, version_id)
         _prepare_reports_of(locked)
     return locked
 
@@ -62,10 +59,7 @@ def organisation_update(*, organisation: Organisation, fields: list[str]) -> Org
         organisation.full_clean()
         organisation.save(update_fields=fields)
         Scan.objects.filter(organisation=organisation).update(revision=F("revision") + 1)
-        if "benchmark_opt_in" in fields or "kind" in fields or "inhabitants" in fields:
-            for version_id in _versions_used(organisation):
-                enqueue_once(refresh_benchmarks, version_id)
-        _prepare_reports_of(organisation)
+        _prepare_reports_of(organisation)  # the name is on them; the pool follows at the nightly rebuild
     return organisation
 
 

@@ -15,7 +15,7 @@ holds the database's write lock from its first statement, which serialises the s
 
 Follow-on work is enqueued as background tasks inside the same transaction (the queue is a table in the
 same database), so it commits with the state change or not at all: closing enqueues the figures; the
-figures, once stored, enqueue the benchmarks and the report PDFs.
+figures, once stored, enqueue the report PDFs (the benchmarks take them in at the nightly rebuild).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from roer.lib.errors import DomainError
-from roer.lifecycle import benchmarks, documents
-from roer.lifecycle.queue import enqueue_once, runs_of
+from roer.lifecycle import documents
+from roer.lifecycle.queue import runs_of
 from roer.results.figures import compute_figures
 from roer.results.models import ScanFigures
 from roer.scans.models import CLOSED_STATES, Scan, ScanState
@@ -146,8 +146,8 @@ def store_figures(scan_id: int) -> bool:
 
 
 def figures_publish(scan_id: int, *, with_reports: bool = True) -> bool:
-    """The figures task's work: compute, store, move to 'figures ready', and enqueue what follows (the
-    benchmark rebuild and, unless told not to, the report PDFs).
+    """The figures task's work: compute, store, move to 'figures ready', and enqueue the report PDFs
+    (unless told not to).
 
     The answers are read without a lock: a closed scan takes no more answers, so they cannot change,
     and a long computation must not hold the write lock every respondent of every scan waits for. Only
@@ -163,8 +163,7 @@ def figures_publish(scan_id: int, *, with_reports: bool = True) -> bool:
             ScanFigures.objects.update_or_create(scan=locked, defaults={"data": data, "format": ScanFigures.FORMAT})
             locked.state = ScanState.FIGURES_READY
             locked.save(update_fields=["state"])
-            if scan.organisation.benchmark_opt_in:
-                enqueue_once(benchmarks.refresh_benchmarks, scan.instrument_version_id)
+            # The benchmarks take the new figures in at the nightly rebuild, with everyone else's.
             if with_reports:
                 documents.prepare_reports(locked)
     except Scan.DoesNotExist:

@@ -3,7 +3,10 @@
 `peer_scores_rebuild` recomputes, per instrument version, the others' view of every opted-in
 organisation's latest scan with figures, grouped into peer groups: all organisations, the same kind, the same
 CBS size class. Pages read those stored scores and show only a median, quartiles and the viewing
-organisation's own position; a peer group with fewer than five other organisations shows nothing.
+organisation's own position; a peer group with fewer than five other organisations shows nothing. The
+pool is rebuilt once a night for everyone at once (an opt-in or opt-out takes effect then, so no before
+and after of one organisation's change can be compared), and at once only when an organisation is
+deleted.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from roer.organisations.models import Organisation, OrganisationKind
 from roer.organisations.size_classes import SIZE_CLASSES
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import RespondentGroup, Scan
-from roer.scoring.benchmark import MIN_PEERS, PeerStatistics, peer_statistics, percentile_rank
+from roer.scoring.benchmark import MIN_PEERS, MIN_PEERS_FOR_QUARTILES, PeerStatistics, peer_statistics, percentile_rank
 from roer.scoring.groups import GroupShape
 
 ALL = "all"
@@ -118,6 +121,7 @@ class Benchmark:
     taking_part: bool
     comparisons: tuple[PeerComparison, ...]
     min_peers: int = MIN_PEERS
+    min_peers_for_quartiles: int = MIN_PEERS_FOR_QUARTILES
 
 
 def benchmark_for(scan: Scan, own_scores: dict[str, float | None], codes: Iterable[str]) -> Benchmark:

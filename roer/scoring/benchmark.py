@@ -1,10 +1,19 @@
-"""Benchmarks: where an organisation stands among comparable organisations."""
+"""Benchmarks: where an organisation stands among comparable organisations.
+
+No published figure may be one organisation's score. An ordinary median of five peers is the third
+peer's own score, and a quartile of few peers is a single peer's too; so Roer publishes the Harrell-Davis
+estimates instead: every peer's score weighed by the Beta distribution around the quantile, which
+interpolates across all of them (with five peers no single one weighs more than about 37% in the
+median). The median needs five peers, the quartiles ten.
+"""
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy
+from scipy.stats.mstats import hdquantiles
 
 MIN_PEERS = 5  # for a median
 MIN_PEERS_FOR_QUARTILES = 10
@@ -14,15 +23,25 @@ MIN_PEERS_FOR_QUARTILES = 10
 class PeerStatistics:
     n: int
     median: float
-    q1: float
-    q3: float
+    q1: float | None  # None with fewer than MIN_PEERS_FOR_QUARTILES peers
+    q3: float | None
+
+
+def harrell_davis(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:
+    """Q(p) = Σ wᵢ x₍ᵢ₎ over the sorted values, wᵢ = I(i/n; a, b) - I((i-1)/n; a, b), where I is the
+    regularised incomplete beta function, a = p(n + 1) and b = (1 - p)(n + 1)."""
+    estimates = hdquantiles(numpy.asarray(values, dtype=float), prob=list(probabilities))
+    return [float(value) for value in estimates]
 
 
 def peer_statistics(values: Sequence[float]) -> PeerStatistics | None:
-    """Median and quartiles (inclusive method, as a spreadsheet's QUARTILE.INC) of a peer group."""
-    if len(values) < 2:
+    """The median of at least MIN_PEERS peers, and the quartiles of at least MIN_PEERS_FOR_QUARTILES."""
+    if len(values) < MIN_PEERS:
         return None
-    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    if len(values) < MIN_PEERS_FOR_QUARTILES:
+        [median] = harrell_davis(values, [0.5])
+        return PeerStatistics(len(values), median, None, None)
+    q1, median, q3 = harrell_davis(values, [0.25, 0.5, 0.75])
     return PeerStatistics(len(values), median, q1, q3)
 
 

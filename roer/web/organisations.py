@@ -47,7 +47,11 @@ def organisation_benchmark(request: AuthenticatedHttpRequest, organisation_code:
     taking_part = request.POST.get("taking_part") == "yes"
     organisation_benchmark_set(organisation=organisation, taking_part=taking_part)
     if taking_part:
-        messages.success(request, _("%(name)s now takes part in the benchmark.") % {"name": organisation.name})
+        text = _(
+            "%(name)s now takes part in the benchmark. Its scores join the comparison at tonight's update, "
+            "for every organisation at once."
+        )
     else:
-        messages.success(request, _("%(name)s no longer takes part in the benchmark.") % {"name": organisation.name})
+        text = _("%(name)s no longer takes part in the benchmark. Its scores leave the comparison at tonight's update.")
+    messages.success(request, text % {"name": organisation.name})
     return redirect("organisations:detail", organisation.code)

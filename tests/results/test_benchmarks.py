@@ -1,10 +1,14 @@
 """Benchmarks: median, middle half and percentile against peers, at least five other organisations,
 opt-in only, and never another organisation's name."""
 
-import pytest
+import datetime
 
-from roer.lifecycle.benchmarks import refresh_benchmarks
+import pytest
+from django.utils import timezone
+
+from roer.lifecycle.benchmarks import refresh_all_benchmarks, refresh_benchmarks
 from roer.organisations.models import OrganisationKind
+from roer.results.models import PeerGroupScores
 from roer.results.selectors import scan_results
 from tests.factories import OrganisationFactory
 from tests.helpers import closed_scan_with
@@ -39,9 +43,11 @@ def test_median_middle_half_and_percentile_against_all_organisations(pool):
     results = scan_results(own)
     everyone = comparison(results, "all")
     row = next(row for row in everyone.rows if row.code == "kennis")
-    # peers 0, 25, 50, 50, 75, 100 (A itself left out); inclusive quartiles: 31.25, 50, 68.75
+    # peers 0, 25, 50, 50, 75, 100 (A itself left out): symmetric around 50, so the Harrell-Davis median
+    # is 50; six peers are too few for quartiles (ten are needed)
     assert everyone.others == 6
-    assert (row.statistics.q1, row.statistics.median, row.statistics.q3) == (31.25, 50, 68.75)
+    assert row.statistics.median == pytest.approx(50)
+    assert (row.statistics.q1, row.statistics.q3) == (None, None)
     # A scores 75: four peers lower, one equal (half): 4.5 / 6 = 75
     assert row.own == 75
     assert row.percentile == 75
@@ -51,8 +57,9 @@ def test_the_same_size_class_compares_with_five_peers(pool):
     own, _peers = pool
     size = comparison(scan_results(own), "size:4")
     row = next(row for row in size.rows if row.code == "kennis")
-    # 0, 25, 50, 75, 100: quartiles 25, 50, 75; A (75): three lower, one equal: 3.5 / 5 = 70
-    assert (row.statistics.q1, row.statistics.median, row.statistics.q3) == (25, 50, 75)
+    # 0, 25, 50, 75, 100: median 50 (symmetric), no quartiles; A (75): three lower, one equal: 3.5 / 5 = 70
+    assert row.statistics.median == pytest.approx(50)
+    assert row.statistics.q1 is None
     assert row.percentile == 70
 
 
@@ -62,6 +69,7 @@ def test_a_peer_group_with_fewer_than_five_others_shows_nothing_and_says_why(poo
 
     organisation_benchmark_set(organisation=peers[0], taking_part=False)
     run_tasks()
+    refresh_benchmarks.call(instrument_version.pk)  # the nightly rebuild
     size = comparison(scan_results(own), "size:4")
     assert size.others == 4
     assert not size.shown
@@ -87,10 +95,6 @@ def test_an_organisation_that_does_not_take_part_sees_no_benchmark(pool, instrum
 
 
 def test_only_the_latest_closed_scan_of_each_organisation_counts(pool, instrument_version):
-    import datetime
-
-    from django.utils import timezone
-
     own, peers = pool
     # an older scan of a peer does not add a second entry for it
     closed_scan_with(
@@ -111,9 +115,13 @@ def test_a_scan_manager_joins_and_leaves_the_benchmark_and_the_pool_follows(
     organisation.refresh_from_db()
     assert not organisation.benchmark_opt_in
     run_tasks()
-    # A's scores left the pool once the worker rebuilt it: a peer now sees five others, not six
-    from roer.results.models import PeerGroupScores
-
+    entries = PeerGroupScores.objects.get(
+        instrument_version=instrument_version, peer_group="all", code="kennis"
+    ).entries
+    assert organisation.pk in [org for org, _score in entries]  # still there until the nightly rebuild
+    refresh_all_benchmarks.call()
+    run_tasks()
+    # A's scores left the pool with the nightly rebuild: a peer now sees five others, not six
     entries = PeerGroupScores.objects.get(
         instrument_version=instrument_version, peer_group="all", code="kennis"
     ).entries

@@ -111,10 +111,11 @@ def test_a_large_change_in_large_groups_is_clear():
     assert change_between(Summary.of([50]), after) is None
 
 
-def test_peer_statistics_use_inclusive_quartiles_and_a_half_for_ties():
+def test_a_percentile_rank_counts_a_tie_as_half():
     peers = [10, 20, 30, 40, 50]
     stats = peer_statistics(peers)
-    assert (stats.n, stats.q1, stats.median, stats.q3) == (5, 20, 30, 40)
+    assert (stats.n, stats.q1, stats.q3) == (5, None, None)  # quartiles need ten peers
+    assert stats.median == pytest.approx(30)  # evenly spaced: the weighted mean is the middle
     assert percentile_rank(35, peers) == 60  # 3 of 5 lower
     assert percentile_rank(30, peers) == 50  # 2 lower and 1 tie: (2 + 0.5) / 5
     assert percentile_rank(5, peers) == 0
