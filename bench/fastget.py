@@ -8,6 +8,7 @@ import datetime
 import statistics
 import time
 
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from roer.instruments.models import InstrumentVersion
 from roer.lib.tokens import new_token
 from roer.organisations.models import Organisation, OrganisationKind
 from roer.responses import services
-from roer.responses.models import ResponseDraft
+from roer.responses.services import draft_merge
 from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan
 
 ROUNDS = 15
@@ -41,9 +42,9 @@ _LINK_FIELDS = (
     "invitation__group__kind",
     "invitation__group__threshold",
     "invitation__draft__invitation_id",
-    "invitation__draft__answers",
-    "invitation__draft__open_answers",
-    "invitation__draft__page",
+    "invitation__draft__sealed",
+    "invitation__draft__sealed_by",
+    "invitation__draft__unsealed",
 )
 
 
@@ -83,9 +84,10 @@ def run() -> list[tuple[str, str]]:
     )
     group = RespondentGroup.objects.create(scan=scan, kind=GroupKind.MEDEWERKERS, threshold=5)
     invitation = Invitation.objects.create(scan=scan, group=group, email="bench@x.example")
-    ResponseDraft.objects.create(invitation=invitation, answers={"ken_tijd": 4}, page=1)
     token, token_hash = new_token()
     AccessToken.objects.create(invitation=invitation, token_hash=token_hash)
+    with transaction.atomic():
+        draft_merge(invitation=invitation, token=token, answers={"ken_tijd": 4}, cleared=set(), open_answers={}, page=1)
     url = f"/a/{token}/1/"
     client = Client(HTTP_HOST="127.0.0.1")
     lookups = {"fastget": services._invitation_behind, "ORM": invitation_behind_orm}

@@ -36,6 +36,7 @@ from roer.lib.tokens import hash_token, new_token  # noqa: E402
 from roer.organisations.models import Organisation, OrganisationKind  # noqa: E402
 from roer.responses.models import Answer, Response, ResponseDraft  # noqa: E402
 from roer.responses.questionnaire import DONT_KNOW, pages_for  # noqa: E402
+from roer.responses.services import draft_open  # noqa: E402
 from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan  # noqa: E402
 
 # How the invitees are spread over the groups (the directors get the extra reference questions).
@@ -169,9 +170,12 @@ def verify(records_path: Path, out: Path) -> None:
                 problems.append(f"invitation {invitation.pk}: submitted although the client never submitted")
             if not posted:
                 continue
-            draft = drafts.get(invitation.pk)
-            if draft is None:
+            if invitation.pk not in drafts:
                 problems.append(f"invitation {invitation.pk}: {len(record['saved'])} page(s) saved, no draft")
+                continue
+            draft = draft_open(invitation, record["token"])  # the client kept the link the draft is sealed by
+            if draft.elsewhere:
+                problems.append(f"invitation {invitation.pk}: its own link does not open its draft")
                 continue
             for code, value in posted.items():
                 draft_answers_checked += 1

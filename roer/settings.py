@@ -104,11 +104,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue behind the
     # busy timeout instead of failing with "database is locked" halfway through; WAL lets readers
-    # carry on while one writer writes.
+    # carry on while one writer writes. secure_delete overwrites deleted rows with zeros, so a deleted
+    # draft or address is not left readable in the file's free pages (roer.lifecycle.traces empties the
+    # write-ahead log, which holds older page images, a minute after answers come in).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     # Tests use a file, not Django's shared in-memory database, whose table locks ignore the busy
     # timeout: concurrency tests must meet SQLite as production meets it.

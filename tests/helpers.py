@@ -58,11 +58,48 @@ def close(scan):  # type: ignore[no-untyped-def]
 
 def answer_directly(invitation, answers, open_answers=None) -> bool:  # type: ignore[no-untyped-def]
     """Save and submit one respondent's answers through the lifecycle's guarded services."""
+    from roer.lib.tokens import new_token
     from roer.lifecycle.answering import answers_submit
 
+    token, _token_hash = new_token()
     return answers_submit(
-        invitation=invitation, answers=answers, cleared=set(), open_answers=open_answers or {}, page=1
+        invitation=invitation, token=token, answers=answers, cleared=set(), open_answers=open_answers or {}, page=1
     )
+
+
+def token_of(path: str) -> str:
+    """The token in a questionnaire path /a/<token>/..."""
+    return path.split("/")[2]
+
+
+def saved_draft(invitation, path: str, answers, *, page: int = 1, open_answers=None) -> None:  # type: ignore[no-untyped-def]
+    """A draft as the respondent behind `path` would have saved it (whatever the scan's state)."""
+    from django.db import transaction
+
+    from roer.responses.services import draft_merge
+
+    with transaction.atomic():
+        draft_merge(
+            invitation=invitation,
+            token=token_of(path),
+            answers=answers,
+            cleared=set(),
+            open_answers=open_answers or {},
+            page=page,
+        )
+
+
+def draft_of(invitation, path: str):  # type: ignore[no-untyped-def]
+    """The draft stored for this invitation, opened with the link of `path`; it must exist and be sealed
+    by that link."""
+    from roer.responses.models import ResponseDraft
+    from roer.responses.services import draft_open
+    from roer.scans.models import Invitation
+
+    assert ResponseDraft.objects.filter(invitation_id=invitation.pk).exists(), "no draft"
+    draft = draft_open(Invitation.objects.get(pk=invitation.pk), token_of(path))
+    assert not draft.elsewhere, "the draft is sealed by another link"
+    return draft
 
 
 def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None, title="Scan"):  # type: ignore[no-untyped-def]

@@ -122,12 +122,12 @@ def test_an_anonymous_visitor_is_sent_to_log_in(name, objects, client):
 
 
 def test_a_respondents_link_never_reaches_another_scan(client, scan, other_scan):
-    from roer.responses.models import ResponseDraft
     from tests.conftest import link_for
+    from tests.helpers import saved_draft
 
     mine = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
     theirs = InvitationFactory(scan=other_scan, group=other_scan.groups.get(kind=GroupKind.MEDEWERKERS))
-    ResponseDraft.objects.create(invitation=theirs, answers={"ont_overzicht": 5}, page=3)
+    saved_draft(theirs, link_for(theirs), {"ont_overzicht": 5}, page=3)
     path = link_for(mine)
     assert client.get(path).url == f"{path}1/"  # my own draft, not theirs
     assert "checked" not in client.get(f"{path}1/").content.decode()

@@ -168,10 +168,16 @@ def _answered_scan(
         )
         for invitation in invitations[:answering]:
             answers = synthetic_answers(rng, definition, profile, kind)
+            token, _token_hash = new_token()  # the link a respondent of the past answered through
             draft_merge(
-                invitation=invitation, answers=answers, cleared=set(), open_answers=synthetic_open_answers(rng), page=1
+                invitation=invitation,
+                token=token,
+                answers=answers,
+                cleared=set(),
+                open_answers=synthetic_open_answers(rng),
+                page=1,
             )
-            response_store(invitation=invitation)
+            response_store(invitation=invitation, token=token)
     # Spread the submission dates over the scan period, as a real scan would have them.
     for response in Response.objects.filter(scan=scan):
         response.submitted_on = scan.opens_on + datetime.timedelta(days=rng.randrange(0, 30))

@@ -14,6 +14,7 @@ from roer.scans.models import Invitation
 def answers_save(
     *,
     invitation: Invitation,
+    token: str,
     answers: dict[str, int | None],
     cleared: set[str],
     open_answers: dict[str, str],
@@ -23,13 +24,14 @@ def answers_save(
     Raises ScanStateError when the scan no longer (or not yet) takes answers."""
     with guarded(invitation.scan_id, *ANSWERABLE, shared=True):
         return draft_merge(
-            invitation=invitation, answers=answers, cleared=cleared, open_answers=open_answers, page=page
+            invitation=invitation, token=token, answers=answers, cleared=cleared, open_answers=open_answers, page=page
         )
 
 
 def answers_submit(
     *,
     invitation: Invitation,
+    token: str,
     answers: dict[str, int | None],
     cleared: set[str],
     open_answers: dict[str, str],
@@ -38,7 +40,7 @@ def answers_submit(
     """Save the last page and submit, in one transaction; False when it was submitted already."""
     with guarded(invitation.scan_id, *ANSWERABLE, shared=True):
         if not draft_merge(
-            invitation=invitation, answers=answers, cleared=cleared, open_answers=open_answers, page=page
+            invitation=invitation, token=token, answers=answers, cleared=cleared, open_answers=open_answers, page=page
         ):
             return False
-        return response_store(invitation=invitation)
+        return response_store(invitation=invitation, token=token)

@@ -1,5 +1,5 @@
-"""What the background workers keep for themselves: which scheduled slots have been enqueued, and which
-workers are alive."""
+"""What the background workers keep for themselves: which scheduled slots have been enqueued, which
+workers are alive, and how far the sweep of database traces got."""
 
 from __future__ import annotations
 
@@ -42,3 +42,18 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class TraceSweep(models.Model):
+    """How many responses of a scan the last sweep of roer.lifecycle.traces had seen, so that it restamps
+    a scan's invitations only when answers came in since."""
+
+    scan = models.OneToOneField("scans.Scan", on_delete=models.CASCADE, related_name="+")
+    responses_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("trace sweep")
+        verbose_name_plural = _("trace sweeps")
+
+    def __str__(self) -> str:
+        return f"traces of scan {self.scan_id}"

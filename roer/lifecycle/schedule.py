@@ -27,6 +27,7 @@ from roer.lifecycle.models import ScheduleSlot, WorkerHeartbeat
 from roer.lifecycle.queue import silence
 from roer.lifecycle.retention import purge_personal_data
 from roer.lifecycle.scan_life import scans_follow_clock
+from roer.lifecycle.traces import traces_erase
 
 logger = logging.getLogger("roer.schedule")
 
@@ -36,6 +37,12 @@ def follow_clock() -> int:
     """Every minute: open and close scans by their dates, start planned mailings, and stop waiting for
     work whose task has failed for good."""
     return scans_follow_clock() + mailings_follow_clock() + documents.files_follow_tasks()
+
+
+@task()
+def erase_traces() -> int:
+    """Every minute: empty SQLite's write-ahead log, or restamp answered invitations on PostgreSQL."""
+    return traces_erase()
 
 
 @task()
@@ -85,6 +92,7 @@ class Job:
 
 JOBS = (
     Job("follow_clock", follow_clock, every=datetime.timedelta(minutes=1)),
+    Job("erase_traces", erase_traces, every=datetime.timedelta(minutes=1)),
     Job("delete_expired_exports", delete_expired_exports, every=datetime.timedelta(hours=1)),
     Job("refresh_all_benchmarks", refresh_all_benchmarks, daily_at=datetime.time(2, 30)),
     Job("purge_personal_data", purge_personal_data, daily_at=datetime.time(3, 15)),

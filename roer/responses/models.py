@@ -1,9 +1,11 @@
 """Answers, in two stages.
 
 While a respondent works, their answers live in a `ResponseDraft` tied to the invitation, so the link
-resumes where they left off. On submission the draft becomes a `Response` that holds the group, the
-instrument version and the date, and no key, token, user, address or time that points back to the
-person; the draft is deleted in the same transaction.
+resumes where they left off. The draft is sealed with a key from the respondent's link (see
+roer/lib/sealing.py), so nobody reads it from the database; it keeps no time either. On submission the
+draft becomes a `Response` that holds the group, the instrument version and the date, and no key,
+token, user, address or time that points back to the person; the draft is deleted in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from roer.scans.models import Invitation, RespondentGroup, Scan
 
 class ResponseDraft(models.Model):
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="draft")
-    # {item code: 1..points or null for "don't know"}; skipped items are absent.
-    answers = models.JSONField(_("answers"), default=dict)
-    open_answers = models.JSONField(_("open answers"), default=dict)
-    page = models.PositiveSmallIntegerField(_("last page"), default=1)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # AES-GCM of {"answers": {item code: 1..points or null for "don't know"}, "open_answers": {...},
+    # "page": n}, with a key from the link that sealed it (skipped items are absent).
+    sealed = models.BinaryField(_("sealed answers"))
+    # The hash of the token that sealed it (AccessToken.token_hash): opening it takes that link.
+    sealed_by = models.CharField(max_length=64)
+    # Drafts saved before sealing existed, as they were, until their respondent's next save seals them.
+    unsealed = models.JSONField(null=True, default=None)
 
     class Meta:
         verbose_name = _("draft response")

@@ -1,11 +1,18 @@
 """Answering: finding the invitation behind a link, merging a page into the draft, storing a response.
 
 The writes here assume their caller holds the scan (see `roer.lifecycle.answering`, the only caller),
-so they never decide whether the scan still takes answers."""
+so they never decide whether the scan still takes answers.
+
+A draft is sealed with the link it was saved through (roer.lib.sealing): every call that reads or writes
+one takes that link's token, which the server does not keep. Each e-mail brings a fresh link, and a
+draft sealed by an earlier one cannot be opened with a later one: the questionnaire then says so, and the
+respondent continues with the earlier e-mail or starts again here (the first save replaces the old draft).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db import transaction
@@ -14,6 +21,7 @@ from django.utils import timezone
 
 from roer.instruments.models import InstrumentVersion
 from roer.lib.fastget import Part, Select, column, table
+from roer.lib.sealing import seal, unseal
 from roer.lib.tokens import hash_token, looks_like_token
 from roer.organisations.models import Organisation
 from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
@@ -69,7 +77,7 @@ def _link_select() -> Select:
             ),
             Part(Organisation, "o", ["code", "name"]),
             Part(RespondentGroup, "g", ["scan", "kind", "threshold"]),
-            Part(ResponseDraft, "d", ["invitation", "answers", "open_answers", "page"]),
+            Part(ResponseDraft, "d", ["invitation", "sealed", "sealed_by", "unsealed"]),
         )
 
         def join(model: type[Model], alias: str, on: str, kind: str = "JOIN") -> str:
@@ -107,7 +115,7 @@ def _invitation_behind(token_hash: str) -> Invitation | None:
     scan.instrument_version = version
     invitation.scan = scan
     invitation.group = group  # type: ignore[assignment]
-    invitation._draft = draft  # type: ignore[attr-defined]  # read by draft_for, saving it a query
+    invitation._draft = draft  # type: ignore[attr-defined]  # read by draft_open, saving it a query
     return invitation
 
 
@@ -116,48 +124,91 @@ def _require_transaction() -> None:
         raise RuntimeError("answers are written inside roer.lifecycle.answering's transaction")
 
 
+@dataclass
+class Draft:
+    """What a respondent saved so far, opened with their link."""
+
+    answers: dict[str, int | None] = field(default_factory=dict)
+    open_answers: dict[str, str] = field(default_factory=dict)
+    page: int = 1
+    # A draft exists but another of the invitee's links sealed it: its answers cannot be shown here.
+    elsewhere: bool = False
+
+
+def _context(invitation_id: int) -> str:
+    return f"roer draft of invitation {invitation_id}"
+
+
+def _stored_draft(invitation: Invitation) -> ResponseDraft | None:
+    if hasattr(invitation, "_draft"):
+        found: ResponseDraft | None = invitation._draft
+        return found
+    return ResponseDraft.objects.filter(invitation_id=invitation.pk).first()
+
+
+def _opened(row: ResponseDraft | None, invitation_id: int, token: str) -> Draft:
+    if row is None:
+        return Draft()
+    if row.unsealed is not None:  # saved before drafts were sealed: sealed by the next save
+        return Draft(row.unsealed["answers"], row.unsealed["open_answers"], row.unsealed["page"])
+    if row.sealed_by != hash_token(token):
+        return Draft(elsewhere=True)
+    data = unseal(token, _context(invitation_id), bytes(row.sealed))
+    if data is None:  # pragma: no cover - tampered with in the database: nothing readable is there
+        return Draft(elsewhere=True)
+    content = json.loads(data)
+    return Draft(content["answers"], content["open_answers"], content["page"])
+
+
+def draft_open(invitation: Invitation, token: str) -> Draft:
+    return _opened(_stored_draft(invitation), invitation.pk, token)
+
+
 def draft_merge(
     *,
     invitation: Invitation,
+    token: str,
     answers: dict[str, int | None],
     cleared: set[str],
     open_answers: dict[str, str],
     page: int,
 ) -> bool:
-    """Merge one page into the draft. Returns False (and saves nothing) when the invitation was submitted
-    in the meantime, for instance from a second browser tab."""
+    """Merge one page into the draft and seal it with this link. Returns False (and saves nothing) when
+    the invitation was submitted in the meantime, for instance from a second browser tab."""
     _require_transaction()
     locked = Invitation.objects.select_for_update().filter(pk=invitation.pk, submitted=False).first()
     if locked is None:
         return False
-    draft, _created = ResponseDraft.objects.get_or_create(invitation=locked)
+    row = ResponseDraft.objects.filter(invitation=locked).first()
+    draft = _opened(row, locked.pk, token)  # a draft another link sealed is replaced, as the page said
     merged = {**draft.answers, **answers}
     for code in cleared:
         merged.pop(code, None)
     merged_open = {**draft.open_answers, **open_answers}
-    draft.answers = merged
-    draft.open_answers = {code: text for code, text in merged_open.items() if text}
-    draft.page = page
-    draft.save(update_fields=["answers", "open_answers", "page", "updated_at"])
+    content = {
+        "answers": merged,
+        "open_answers": {code: text for code, text in merged_open.items() if text},
+        "page": page,
+    }
+    sealed = seal(token, _context(locked.pk), json.dumps(content, separators=(",", ":")).encode())
+    if row is None:
+        ResponseDraft.objects.create(invitation=locked, sealed=sealed, sealed_by=hash_token(token))
+    else:
+        row.sealed, row.sealed_by, row.unsealed = sealed, hash_token(token), None
+        row.save(update_fields=["sealed", "sealed_by", "unsealed"])
     return True
 
 
-def draft_for(invitation: Invitation) -> ResponseDraft:
-    if hasattr(invitation, "_draft"):
-        return invitation._draft or ResponseDraft(invitation=invitation)
-    return ResponseDraft.objects.filter(invitation=invitation).first() or ResponseDraft(invitation=invitation)
-
-
-def response_store(*, invitation: Invitation) -> bool:
-    """Turn the draft into an anonymous response. True if this call stored it; a repeated or concurrent
-    submit finds the invitation already claimed and stores nothing."""
+def response_store(*, invitation: Invitation, token: str) -> bool:
+    """Turn the draft sealed by this link into an anonymous response. True if this call stored it; a
+    repeated or concurrent submit finds the invitation already claimed and stores nothing."""
     _require_transaction()
     claimed = Invitation.objects.filter(pk=invitation.pk, submitted=False).update(submitted=True)
     if not claimed:
         return False
-    draft = ResponseDraft.objects.filter(invitation_id=invitation.pk).first()
-    answers: dict[str, int | None] = dict(draft.answers) if draft else {}
-    open_answers: dict[str, str] = dict(draft.open_answers) if draft else {}
+    row = ResponseDraft.objects.filter(invitation_id=invitation.pk).first()
+    draft = _opened(row, invitation.pk, token)
+    answers, open_answers = draft.answers, draft.open_answers
     scan = invitation.scan
     version = scan.instrument_version
     known_scaled = version.parsed.scaled_codes()
@@ -179,6 +230,6 @@ def response_store(*, invitation: Invitation) -> bool:
         for code, score in scores.items()
         if score is not None
     )
-    if draft is not None:
-        draft.delete()
+    if row is not None:
+        row.delete()
     return True

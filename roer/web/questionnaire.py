@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from roer.responses.forms import PageForm, quick_page_answers
 from roer.responses.markup import filled, questions_markup
 from roer.responses.pagecache import render_page
 from roer.responses.questionnaire import pages_of, scale_points_of
-from roer.responses.services import LinkLookup, LinkState, draft_for, invitation_for_token, link_state_of
+from roer.responses.services import Draft, LinkLookup, LinkState, draft_open, invitation_for_token, link_state_of
 from roer.scans.models import Invitation
 
 # A link that does not work is answered with a clear page and a status that says why.
@@ -53,6 +54,12 @@ def _lookup(request: HttpRequest, token: str) -> LinkLookup | None:
     return lookup
 
 
+def _elsewhere_notice(draft: Draft) -> str:
+    if not draft.elsewhere:
+        return ""
+    return render_to_string("responses/partials/elsewhere.html")
+
+
 @never_cache
 def start(request: HttpRequest, token: str) -> HttpResponse:
     lookup = _lookup(request, token)
@@ -60,7 +67,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         return too_many_requests(request)
     if lookup.state is not LinkState.VALID or lookup.invitation is None:
         return _link_page(request, lookup.state, lookup.invitation)
-    draft = draft_for(lookup.invitation)
+    draft = draft_open(lookup.invitation, token)
     return redirect("responses:page", token, draft.page)
 
 
@@ -84,7 +91,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if not 1 <= number <= len(pages):
         return redirect("responses:page", token, 1)
     current = pages[number - 1]
-    draft = draft_for(invitation)
+    draft = draft_open(invitation, token)
 
     if request.method == "POST":
         form = None
@@ -104,7 +111,12 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         write = answers_submit if submitting else answers_save
         try:
             stored = write(
-                invitation=invitation, answers=answers, cleared=cleared, open_answers=open_answers, page=target
+                invitation=invitation,
+                token=token,
+                answers=answers,
+                cleared=cleared,
+                open_answers=open_answers,
+                page=target,
             )
         except ScanStateError as refused:
             return _link_page(request, link_state_of(refused.state), invitation)
@@ -145,6 +157,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         key,
         "responses/page.html",
         context,
-        lambda: filled(questions_markup(version, current, perspective, language), draft.answers, draft.open_answers),
+        lambda: (
+            _elsewhere_notice(draft)
+            + filled(questions_markup(version, current, perspective, language), draft.answers, draft.open_answers)
+        ),
     )
     return HttpResponse(html)

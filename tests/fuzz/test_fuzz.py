@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roer.instruments.loader import DEFAULT_INSTRUMENT, InstrumentFileError, parse_instrument, read_instrument_bytes
-from roer.responses.models import Answer, ResponseDraft
+from roer.responses.models import Answer
 from roer.responses.questionnaire import pages_for
 from roer.scans.invitees import decode_upload, parse_csv, parse_pasted
 from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory, ScanFactory
+from tests.helpers import draft_of, saved_draft
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DEFAULT = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
@@ -138,7 +139,7 @@ def test_any_answer_post_is_handled_and_earlier_answers_are_kept(client, scan, f
     # end the questionnaire and every later example would test nothing.
     invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
     path = link_for(invitation)
-    ResponseDraft.objects.create(invitation=invitation, answers={"ken_tijd": 4}, page=2)
+    saved_draft(invitation, path, {"ken_tijd": 4}, page=2)
     kept_before = Answer.objects.filter(code="ken_tijd", value=4).count()
     response = client.post(f"{path}{abs(page)}/", {**fields, "action": action})
     assert response.status_code in (200, 302)
@@ -147,7 +148,7 @@ def test_any_answer_post_is_handled_and_earlier_answers_are_kept(client, scan, f
         # a fuzzed submit on the last page is a real submission: the saved answer went into the response
         assert Answer.objects.filter(code="ken_tijd", value=4).count() == kept_before + 1
         return
-    after = ResponseDraft.objects.get(invitation=invitation).answers
+    after = draft_of(invitation, path).answers
     posted = fields.get("ken_tijd")
     if abs(page) == 1 and posted is not None and posted in {"1", "2", "3", "4", "5", "dk", ""}:
         return  # the respondent changed or cleared this very answer

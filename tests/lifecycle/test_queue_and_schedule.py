@@ -104,8 +104,9 @@ def test_each_job_is_enqueued_once_per_slot_however_many_workers_tick():
     assert set(first) == {job.name for job in schedule.JOBS}  # nothing ran yet, so everything is due
     assert schedule.tick(now) == []  # a second worker in the same minute
     assert schedule.tick(now + datetime.timedelta(seconds=30)) == []
-    assert schedule.tick(now + datetime.timedelta(minutes=1)) == ["follow_clock"]
-    assert schedule.tick(now + datetime.timedelta(hours=1)) == ["follow_clock", "delete_expired_exports"]
+    assert schedule.tick(now + datetime.timedelta(minutes=1)) == ["follow_clock", "erase_traces"]
+    hourly = ["follow_clock", "erase_traces", "delete_expired_exports"]
+    assert schedule.tick(now + datetime.timedelta(hours=1)) == hourly
     assert ScheduleSlot.objects.filter(job="purge_personal_data").count() == 1
     next_night = datetime.datetime(2026, 3, 17, 3, 15, tzinfo=ZONE)
     assert "purge_personal_data" in schedule.tick(next_night)

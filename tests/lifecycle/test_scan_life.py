@@ -183,7 +183,9 @@ def answering_scan(instrument_version):
 def _submit(invitation):  # type: ignore[no-untyped-def]
     """Every statement answered 4 (agree), so every dimension has a score."""
     answers = {item.code: 4 for item in invitation.scan.instrument_version.parsed.items()}
-    return answers_submit(invitation=invitation, answers=answers, cleared=set(), open_answers={}, page=1)
+    return answers_submit(
+        invitation=invitation, token="t" * 43, answers=answers, cleared=set(), open_answers={}, page=1
+    )
 
 
 def _close_and_compute(scan):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from roer.responses.questionnaire import pages_for
 from roer.scans.models import AccessToken, GroupKind, Invitation
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
-from tests.helpers import answer_all, constant, page_data
+from tests.helpers import answer_all, constant, draft_of, page_data
 
 
 @pytest.fixture
@@ -62,12 +62,12 @@ def test_each_page_saves_and_going_back_shows_the_answers(client, staff_member, 
     path = link_for(staff_member)
     pages = pages_for(definition, "others")
     client.post(f"{path}1/", page_data(pages[0], definition, constant(5)))
-    draft = ResponseDraft.objects.get(invitation=staff_member)
+    draft = draft_of(staff_member, path)
     assert len(draft.answers) == len(pages[0].scaled)
     assert draft.page == 2
     back = client.post(f"{path}2/", page_data(pages[1], definition, constant(3), action="previous"))
     assert back.url == f"{path}1/"
-    assert ResponseDraft.objects.get(invitation=staff_member).page == 1
+    assert draft_of(staff_member, path).page == 1
 
 
 def test_save_and_continue_later_keeps_answers_and_resumes_on_that_page(client, staff_member, definition):
@@ -88,7 +88,7 @@ def test_a_tampered_value_is_refused_and_the_other_answers_are_kept(client, staf
     response = client.post(f"{path}1/", data)
     assert response.status_code == 200
     assert response.context["form"].errors[bad_code]
-    draft = ResponseDraft.objects.get(invitation=staff_member)
+    draft = draft_of(staff_member, path)
     assert bad_code not in draft.answers
     assert len(draft.answers) == len(first.scaled) - 1
     assert draft.page == 1
@@ -101,10 +101,10 @@ def test_dont_know_is_stored_as_no_value_and_blank_clears_an_earlier_answer(clie
     code = first.scaled[0].code
     data[code] = "dk"
     client.post(f"{path}1/", data)
-    assert ResponseDraft.objects.get(invitation=staff_member).answers[code] is None
+    assert draft_of(staff_member, path).answers[code] is None
     data[code] = ""
     client.post(f"{path}1/", data)
-    assert code not in ResponseDraft.objects.get(invitation=staff_member).answers
+    assert code not in draft_of(staff_member, path).answers
 
 
 def test_an_open_answer_that_is_too_long_is_refused_but_the_rest_is_kept(client, director, definition):
@@ -115,7 +115,7 @@ def test_an_open_answer_that_is_too_long_is_refused_but_the_rest_is_kept(client,
     response = client.post(f"{path}{last.number}/", data)
     assert response.status_code == 200
     assert not Response.objects.exists()
-    draft = ResponseDraft.objects.get(invitation=director)
+    draft = draft_of(director, path)
     assert draft.answers["ref_verandering"] == 4
     assert last.open[0].code not in draft.open_answers
     assert draft.open_answers[last.open[1].code] == f"Antwoord op {last.open[1].code}"
@@ -218,14 +218,14 @@ def test_a_scan_whose_closing_date_has_passed_refuses_answers_at_once(client, di
     path = link_for(director)
     first = pages_for(definition, "self")[0]
     assert client.post(f"{path}1/", page_data(first, definition, constant(4))).status_code == 302
-    saved = ResponseDraft.objects.get(invitation=director).answers
+    saved = draft_of(director, path).answers
     scan = director.scan
     scan.refresh_from_db()
     assert scan.state in ("planned", "open")
     with time_machine.travel(scan.closes_on + datetime.timedelta(days=1), tick=True):
         assert client.post(f"{path}1/", page_data(first, definition, constant(2))).status_code == 410
         assert client.get(f"{path}1/").status_code == 410
-    assert ResponseDraft.objects.get(invitation=director).answers == saved  # the late answer changed nothing
+    assert draft_of(director, path).answers == saved  # the late answer changed nothing
 
 
 def test_a_scan_that_has_not_opened_says_when_it_opens(client, director):
@@ -275,7 +275,7 @@ def test_the_developments_page_stores_knowledge_and_impact(client, staff_member,
     first = developments.developments[0]
     data = {first.knowledge.code: "2", first.impact.code: "dk", "action": "next"}
     client.post(f"{path}{developments.number}/", data)
-    draft = ResponseDraft.objects.get(invitation=staff_member)
+    draft = draft_of(staff_member, path)
     assert draft.answers == {first.knowledge.code: 2, first.impact.code: None}
     page = client.get(f"{path}{developments.number}/").content.decode()
     assert page.count('class="development"') == len(definition.developments.items)

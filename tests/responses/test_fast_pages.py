@@ -14,11 +14,11 @@ from django.utils import translation
 from roer.responses import pagecache
 from roer.responses.forms import PageForm
 from roer.responses.markup import filled, questions_markup
-from roer.responses.models import ResponseDraft
 from roer.responses.questionnaire import pages_for
 from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.helpers import draft_of, saved_draft
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -59,13 +59,13 @@ def test_the_csrf_token_of_a_fast_page_is_accepted(scan):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     response = client.post(f"{path}1/", {"csrfmiddlewaretoken": token, "ken_tijd": "4", "action": "next"})
     assert response.status_code == 302
-    assert ResponseDraft.objects.get(invitation=invitation).answers == {"ken_tijd": 4}
+    assert draft_of(invitation, path).answers == {"ken_tijd": 4}
 
 
 def test_two_respondents_get_their_own_answers_address_and_token(scan):
     first, second = (InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS)) for _ in range(2))
-    ResponseDraft.objects.create(invitation=first, answers={"ken_tijd": 5})
     first_path, second_path = link_for(first), link_for(second)
+    saved_draft(first, first_path, {"ken_tijd": 5})
     first_page = Client().get(f"{first_path}1/").content.decode()
     second_page = Client().get(f"{second_path}1/").content.decode()
     assert 'value="5" id="id_ken_tijd_4" checked' in first_page

@@ -16,7 +16,7 @@ from roer.results.selectors import scan_results
 from roer.scans.models import AccessToken, GroupKind, Invitation, Scan
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
-from tests.helpers import closed_scan_with
+from tests.helpers import closed_scan_with, saved_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,7 @@ def old_scan(organisation, instrument_version):
         closes_on=timezone.localdate() - datetime.timedelta(days=100),
     )
     unfinished = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS), email="late@x.example")
-    link_for(unfinished)
-    ResponseDraft.objects.create(invitation=unfinished, answers={"ken_tijd": 4})
+    saved_draft(unfinished, link_for(unfinished), {"ken_tijd": 4})
     return scan
 
 
