@@ -311,3 +311,19 @@ def test_two_benchmark_rebuilds_of_one_version_never_collide(instrument_version,
         PeerGroupScores.objects.filter(instrument_version=instrument_version).values_list("peer_group", "code")
     )
     assert len(codes) == len(set(codes)) > 0
+
+
+def test_figures_of_an_older_format_are_stored_anew_a_few_a_minute(organisation, instrument_version):
+    from roer.lifecycle.schedule import follow_clock
+    from roer.results.figures import parse_figures
+    from tests.helpers import closed_scan_with
+
+    scans = [closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5}) for _ in range(7)]
+    current = ScanFigures.objects.get(scan=scans[0]).data
+    ScanFigures.objects.update(format=ScanFigures.FORMAT - 1, data={"from": "an older release"})
+    assert figures_for(scans[0]) == parse_figures(current)  # read correctly meanwhile, computed in memory
+    follow_clock.call()
+    assert ScanFigures.objects.filter(format=ScanFigures.FORMAT).count() == scan_life.STALE_FIGURES_PER_MINUTE
+    follow_clock.call()
+    assert ScanFigures.objects.filter(format=ScanFigures.FORMAT).count() == 7
+    assert ScanFigures.objects.get(scan=scans[0]).data == current  # the same answers, the same numbers
