@@ -10,6 +10,7 @@ from roer.results.benchmarks import group_shapes
 from roer.results.figures import Figures, figures_of
 from roer.results.insight import pooled_others
 from roer.scans.models import RespondentGroup, Scan
+from roer.scoring.disclosure import GroupShape
 from roer.scoring.progress import Change, change_between
 
 
@@ -66,11 +67,21 @@ def _interval(
     pillar: bool,
 ) -> Change | None:
     kind = "pillars" if pillar else "dimensions"
-    before_pool = pooled_others(before, group_shapes(before_groups, before.responses), kind)
-    after_pool = pooled_others(after, group_shapes(after_groups, after.responses), kind)
+    before_shapes = group_shapes(before_groups, before.responses)
+    after_shapes = group_shapes(after_groups, after.responses)
+    before_pool = pooled_others(before, before_shapes, kind)
+    after_pool = pooled_others(after, after_shapes, kind)
     if code not in before_pool or code not in after_pool:
         return None
+    # The spread comes from every other respondent together, as "all others" does, so it takes the same
+    # threshold: a pillar counts only respondents with every dimension, and can fall below it.
+    if before_pool[code].n < _others_threshold(before_shapes) or after_pool[code].n < _others_threshold(after_shapes):
+        return None
     return change_between(before_pool[code], after_pool[code])
+
+
+def _others_threshold(shapes: Sequence[GroupShape]) -> int:
+    return max((shape.threshold for shape in shapes if not shape.is_self), default=0)
 
 
 def progress_for(

@@ -68,3 +68,39 @@ def test_the_results_page_shows_the_change_and_a_trend_chart(two_scans, bob_clie
     page = bob_client.get(f"/scans/{after.code}/results/").content.decode()
     assert "Duidelijke verbetering" in page  # Dutch, the default
     assert 'aria-labelledby="trend-title trend-desc"' in page
+
+
+def test_a_pillar_interval_needs_the_threshold_of_respondents_with_every_dimension(organisation, instrument_version):
+    """Six staff members (threshold 5). In the later scan one answers "don't know" to every statement of
+    the pillar's first dimension and another to its second: each dimension still has five scores, so the
+    dimensions and the pillar are shown, but only four people have a pillar score. An interval from four
+    people's spread would be computed from fewer than the threshold, so there is none."""
+    from roer.scans.models import GroupKind, Invitation
+    from tests.factories import ScanFactory
+    from tests.helpers import answer_directly, close
+
+    today = timezone.localdate()
+    closed_scan_with(
+        organisation,
+        instrument_version,
+        {"medewerkers": [2, 3, 2, 3, 2, 3]},
+        closes_on=today - datetime.timedelta(days=365),
+        title="2025",
+    )
+    definition = instrument_version.parsed
+    pillar = next(pillar for pillar in definition.pillars if pillar.code == "verdiepen")
+    first, second = pillar.dimensions[0], pillar.dimensions[1]
+    scan = ScanFactory(organisation=organisation, instrument_version=instrument_version, groups=["medewerkers"])
+    group = scan.groups.get(kind=GroupKind.MEDEWERKERS)
+    reverse = definition.reverse_codes()
+    for number, value in enumerate([4, 5, 4, 5, 4, 5]):
+        given = {item.code: (6 - value if item.code in reverse else value) for item in definition.items()}
+        for skipped in [first] if number == 0 else [second] if number == 1 else []:
+            given.update({item.code: None for item in skipped.items})
+        answer_directly(Invitation.objects.create(scan=scan, group=group, email=f"m{number}@x.example"), given)
+    progress = scan_results(close(scan)).progress
+    rows = {row.code: row for row in progress.rows}
+    assert rows[first.code].change is not None  # five scores each side
+    assert rows[second.code].change is not None
+    assert "verdiepen" in rows  # the pillar's change is shown ...
+    assert rows["verdiepen"].change is None  # ... without an interval from four people
