@@ -145,3 +145,14 @@ def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None
     run_tasks()
     scan.refresh_from_db()
     return scan
+
+
+def publish_open_answers(scan):  # type: ignore[no-untyped-def]
+    """Every open answer of the scan published as written, as a scan manager would after reviewing them
+    (the review itself is tested in tests/results/test_open_answer_review.py)."""
+    from django.db.models import F
+
+    from roer.responses.models import OpenAnswer, OpenAnswerStatus
+
+    OpenAnswer.objects.filter(response__scan=scan).update(status=OpenAnswerStatus.PUBLISHED, published_text=F("text"))
+    return scan

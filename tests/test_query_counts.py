@@ -47,8 +47,8 @@ def history(organisation, version, earlier: int):  # type: ignore[no-untyped-def
     )
 
 
-READER_PAGES = {"results/": 11, "report/summary/": 11, "report/full/": 12}
-WITH_HISTORY = {"results/": 12, "report/summary/": 12, "report/full/": 13}
+READER_PAGES = {"results/": 12, "report/summary/": 11, "report/full/": 13}  # results and full: + open answers waiting
+WITH_HISTORY = {"results/": 13, "report/summary/": 12, "report/full/": 14}
 
 
 @pytest.mark.parametrize("earlier", [0, 1, 3])
@@ -119,3 +119,17 @@ def test_a_large_scans_export_page_makes_a_fixed_number_of_queries(
     settings.ROER_EXPORT_INLINE_MAX = 1
     scan = closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
     assert queries(alice_client, f"/scans/{scan.code}/export/respondents.csv") == 7
+
+
+@pytest.mark.parametrize("respondents", [7, 20])
+def test_the_review_of_open_answers_does_not_grow_with_the_answers(alice_client, scan, respondents):
+    from roer.scans.models import GroupKind, Invitation
+    from tests.helpers import answer_directly, close
+
+    group = scan.groups.get(kind=GroupKind.MEDEWERKERS)
+    for number in range(respondents):
+        invitation = Invitation.objects.create(scan=scan, group=group, email=f"m{number}@alfa.example")
+        answer_directly(invitation, {}, {"open_verbeteren": f"Antwoord {number}", "open_goed": "Goed"})
+    close(scan)
+    # session, user, scan with membership, groups, response counts, answers, invitees' addresses, messages
+    assert queries(alice_client, f"/scans/{scan.code}/open-answers/?show=all") == 8

@@ -42,6 +42,9 @@ ACCESS: dict[str, Rule] = {
     "scans:delete": Rule("get", "open_scan", *MANAGE),
     "scans:mailing_plan": Rule("post", "open_scan", 302, 403, data=(("kind", "reminders"), ("send_on", "2026-03-20"))),
     "scans:mailing_cancel": Rule("post", "planned_mailing", 302, 403),
+    "scans:open_answers": Rule("get", "closed_scan", *MANAGE),
+    "scans:open_answer_decide": Rule("post", "closed_scan", 302, 403, data=(("handle", "x"), ("decision", "hide"))),
+    "scans:open_answers_publish": Rule("post", "closed_scan", 302, 403),
     "results:scan": Rule("get", "closed_scan", *READ),
     "reports:report": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
     "reports:pdf": Rule("get", "closed_scan", 202, 202, extra=(("kind", "summary"),)),  # being rendered

@@ -11,10 +11,15 @@ class AuditAction(models.TextChoices):
     REPORT_VIEWED = "report_viewed", _("Report viewed")
     REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded (PDF)")
     EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+    OPEN_ANSWER_PUBLISHED = "open_answer_published", _("Open answer published")
+    OPEN_ANSWER_REDACTED = "open_answer_redacted", _("Open answer published with parts taken out")
+    OPEN_ANSWER_HIDDEN = "open_answer_hidden", _("Open answer hidden")
+    OPEN_ANSWER_WITHDRAWN = "open_answer_withdrawn", _("Open answer back to waiting for review")
 
 
 class AuditEvent(models.Model):
-    """Who fetched what, and when. Written by the views that hand out reports and exports."""
+    """Who fetched what, and when, and who decided what readers see of an open answer. Written by the
+    views that hand out reports and exports and by the review of open answers."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

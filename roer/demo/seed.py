@@ -23,6 +23,7 @@ from roer.instruments.services import instrument_version_load
 from roer.lib.tokens import new_token
 from roer.lifecycle.benchmarks import refresh_benchmarks
 from roer.lifecycle.mailing import answer_url
+from roer.lifecycle.reviewing import open_answers_publish_unflagged
 from roer.lifecycle.scan_life import figures_publish, scans_follow_clock
 from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
 from roer.responses.models import Response
@@ -270,7 +271,11 @@ def _publish_past_scans() -> None:
     would do it a moment later), so the demo's results are there at its first page. PDFs are made on
     demand, and only for the municipalities someone logs in to."""
     scans_follow_clock()
-    for scan in Scan.objects.filter(state=ScanState.CLOSED).select_related("organisation"):
+    for scan in Scan.objects.filter(state=ScanState.CLOSED).select_related("organisation", "created_by"):
+        # As its scan manager would: what screening found nothing in is published, the rest waits for the
+        # demo's visitor on the review page. Before the figures, so the PDFs are made with the answers.
+        if scan.created_by is not None:
+            open_answers_publish_unflagged(scan=scan, user=scan.created_by)
         figures_publish(scan.pk, with_reports=scan.organisation.memberships.exists())
 
 

@@ -46,6 +46,7 @@ OPEN_ANSWERS = {
         "Datagedreven werken in het sociaal domein.",
         "Digitale inclusie: niet iedereen kan mee.",
         "Common Ground en de samenwerking met leveranciers.",
+        "Uitleg over de digitale koers voor teams; bel me gerust op 06-12345678.",
     ],
 }
 

@@ -2,22 +2,24 @@
 
 A PDF is rendered once for one fingerprint of everything it shows: the scan's figures and state, its
 title and foreword, the organisation's name, the peers it is compared with, the earlier scans its
-progress is measured against, and the instrument. The same fingerprint finds the stored file; any
-change gives a new fingerprint, so a stale PDF is never served. The peers count by their scores, not by
-when the benchmarks were last rebuilt: the nightly rebuild, or another organisation's close that does
-not change this organisation's peer groups, leaves its PDFs as they are."""
+progress is measured against, the open answers as published (full report), and the instrument. The same
+fingerprint finds the stored file; any change gives a new fingerprint, so a stale PDF is never served.
+The peers count by their scores, not by when the benchmarks were last rebuilt: the nightly rebuild, or
+another organisation's close that does not change this organisation's peer groups, leaves its PDFs as
+they are."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
+from roer.responses.models import OpenAnswer, OpenAnswerStatus
 from roer.results.benchmarks import peer_groups_of
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
 
 # Raised when the report's layout or content changes, so every stored PDF is rendered anew.
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 
 
 def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
@@ -37,6 +39,15 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         .order_by("pk")
         .values_list("pk", "title", "closes_on")
     )
+    published = (  # the full report prints the open answers as the review published them
+        sorted(
+            OpenAnswer.objects.filter(response__scan=scan, status=OpenAnswerStatus.PUBLISHED).values_list(
+                "handle", "published_text"
+            )
+        )
+        if kind == "full"
+        else None
+    )
     inputs = [
         REPORT_FORMAT,
         kind,
@@ -50,5 +61,6 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         str(figures_at),
         peers,
         history,
+        published,
     ]
     return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()

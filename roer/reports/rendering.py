@@ -10,6 +10,7 @@ from roer.reports.forms import ForewordForm
 from roer.reports.messages import key_messages
 from roer.results.context import results_context
 from roer.results.open_answers import open_answers
+from roer.results.review import pending_count
 from roer.results.selectors import scan_results
 from roer.scans.models import Scan
 
@@ -39,6 +40,8 @@ def report_html(
             messages_=key_messages(results),
             open_answers=open_answers(scan, limit=OPEN_ANSWERS_PER_GROUP) if kind == "full" else (),
             open_answers_limit=OPEN_ANSWERS_PER_GROUP,
+            # a web page says what still waits for review; a PDF holds only what was published
+            open_answers_pending=pending_count(scan) if kind == "full" and not for_pdf else 0,
             foreword_form=None if for_pdf else ForewordForm(initial={"foreword": scan.report_foreword}),
         )
         return render_to_string(f"reports/{kind}.html", context, request=request)

@@ -10,6 +10,7 @@ transaction.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.db import models
@@ -72,10 +73,29 @@ class Answer(models.Model):
         return f"{self.code}={self.value}"
 
 
+def new_handle() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class OpenAnswerStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")
+
+
 class OpenAnswer(models.Model):
+    """One answer to an open question. Nobody but the scan manager reviewing it reads it until it is
+    published (as written or with parts taken out); readers, reports and exports see `published_text`."""
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="open_answers")
     code = models.CharField(_("question"), max_length=40)
     text = models.TextField(_("answer"))
+    status = models.CharField(
+        _("review"), max_length=10, choices=OpenAnswerStatus.choices, default=OpenAnswerStatus.PENDING
+    )
+    published_text = models.TextField(_("published text"), blank=True)
+    # How the review page names the answer: random, because ids go up with the order answers came in.
+    handle = models.CharField(max_length=20, unique=True, default=new_handle)
 
     class Meta:
         verbose_name = _("open answer")

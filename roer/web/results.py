@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.results.context import results_context
 from roer.results.open_answers import open_answers
+from roer.results.review import pending_count
 from roer.results.selectors import scan_results
 from roer.scans.selectors import get_scan_for_user
 
@@ -29,4 +30,5 @@ def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResp
     context.update(results_context(scan_results(scan), get_language() or "nl"))
     context["open_answers"] = open_answers(scan, limit=OPEN_ANSWERS_PER_PAGE)
     context["open_answers_limit"] = OPEN_ANSWERS_PER_PAGE
+    context["open_answers_pending"] = pending_count(scan)
     return render(request, "results/results.html", context)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from roer.lib.health import health
-from roer.web import accounts, organisations, questionnaire, reports, results, scans
+from roer.web import accounts, open_answers, organisations, questionnaire, reports, results, scans
 
 organisation_urls = [
     path("", organisations.dashboard, name="dashboard"),
@@ -28,6 +28,11 @@ scan_urls = [
     path("scans/<uuid:scan_code>/mailings/plan/", scans.mailing_plan, name="mailing_plan"),
     path("scans/<uuid:scan_code>/mailings/<int:mailing_id>/cancel/", scans.mailing_cancel, name="mailing_cancel"),
     path("scans/<uuid:scan_code>/close/", scans.scan_close, name="close"),
+    path("scans/<uuid:scan_code>/open-answers/", open_answers.open_answer_review, name="open_answers"),
+    path("scans/<uuid:scan_code>/open-answers/decide/", open_answers.open_answer_decision, name="open_answer_decide"),
+    path(
+        "scans/<uuid:scan_code>/open-answers/publish/", open_answers.open_answers_publish, name="open_answers_publish"
+    ),
 ]
 
 result_urls = [

@@ -56,6 +56,28 @@ def test_a_reader_gets_an_accessible_no_permission_page(page: Page, journey, sca
     journey.check(page, "403")
 
 
+def test_the_review_of_open_answers_works_at_320_css_pixels(new_context, journey, db):
+    from django.core.management import call_command
+
+    from roer.scans.models import Scan
+
+    call_command("seed_demo", verbosity=0)
+    scan = Scan.objects.get(organisation__name="Gemeente Dijkstad", title="Digitaal leiderschap 2026")
+    page = new_context(width=320, height=640).new_page()
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill("beheerder@dijkstad.example")
+    page.get_by_label("Wachtwoord").fill("roer-demo-2026")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"/scans/{scan.code}/open-answers/?show=all")
+    expect(page.locator("article.review-item").first).to_be_visible()
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 320)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
+    journey.check(page, "review of open answers at 320 px")
+
+
 def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(new_context, journey, scan):
     invitation = InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
     page = new_context(width=320, height=640).new_page()
@@ -134,6 +156,16 @@ def test_the_full_results_page_of_the_demo_is_accessible(page: Page, journey, db
     page.get_by_role("link", name="Volledig rapport", exact=True).first.click()
     expect(page.locator("#open-answers")).to_be_visible()
     journey.check(page, "full report")
+    page.goto(f"/scans/{scan.code}/open-answers/?show=flagged")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open antwoorden controleren")
+    journey.check(page, "review of open answers")
+    first = page.locator("article.review-item", has=page.locator("mark")).first
+    first.get_by_text("Inkorten en publiceren").click()
+    suggestion = first.locator("textarea").input_value()
+    assert "[…]" in suggestion
+    first.get_by_role("button", name="Ingekort publiceren").click()
+    expect(page.locator(".messages, [role=status]").first).to_contain_text("gepubliceerd zonder de gemarkeerde delen")
+    journey.check(page, "review after shortening an answer")
     page.goto(f"/scans/{scan.code}/results/")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Results")

@@ -2,7 +2,7 @@ import pytest
 
 from roer.responses.models import OpenAnswer, Response
 from roer.scans.models import GroupKind
-from tests.helpers import closed_scan_with
+from tests.helpers import closed_scan_with, publish_open_answers
 
 TRICKY = [
     'Komma, "aanhalingstekens" en\neen nieuwe regel 😀',
@@ -24,4 +24,4 @@ def closed(organisation, instrument_version):
     staff = Response.objects.filter(scan=scan, group__kind=GroupKind.MEDEWERKERS).order_by("id")
     for response, text in zip(staff, TRICKY, strict=False):
         OpenAnswer.objects.create(response=response, code="open_verbeteren", text=text)
-    return scan
+    return publish_open_answers(scan)

@@ -10,7 +10,7 @@ import pytest
 from roer.results.open_answers import open_answers
 from roer.scans.models import GroupKind, Invitation
 from tests.factories import ScanFactory
-from tests.helpers import answer_directly, close
+from tests.helpers import answer_directly, close, publish_open_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def scan_with_open_answers(organisation, instrument_version):
     for number in range(RESPONDENTS):
         invitation = Invitation.objects.create(scan=scan, group=group, email=f"m{number}@example.org")
         answer_directly(invitation, {}, {"open_goed": f"good {number:02}", "open_verbeteren": f"better {number:02}"})
-    return close(scan)
+    return publish_open_answers(close(scan))
 
 
 def _writers(scan, code):  # type: ignore[no-untyped-def]
