@@ -13,11 +13,11 @@ decision, and so one for "all others together":
    those groups. It is shown on a unit when the pooled answers reach that threshold on every key.
 4. Complementary suppression: all others minus the groups shown on a unit gives the groups hidden on it.
    On every key of the unit, what is hidden together must then have no answers or at least the highest
-   threshold among the hidden groups. Until it does, the shown group with the fewest respondents is
+   threshold among the hidden groups that answered. Until it does, the shown group with the fewest respondents is
    hidden as well (ties: the group whose code sorts first).
 
 Nothing else is published from a hidden group's answers: derived figures (scale quality, exports) use the
-groups shown on the unit, and the respondent-level export only groups shown on every unit.
+groups shown on the unit, and the respondent-level export, for each group, only the units shown for it.
 """
 
 from __future__ import annotations
@@ -75,11 +75,6 @@ class Disclosure:
     def shown(self, group: str, key: str) -> bool:
         return self.suppression(group, key) is Suppression.NONE
 
-    def shown_everywhere(self, group: str) -> bool:
-        """Shown on every unit it answers: only such a group's respondent rows may be exported."""
-        shape = next(shape for shape in self.groups if shape.code == group)
-        units = [unit for unit in self.units if not unit.self_only or shape.is_self]
-        return all(self.decisions.get((group, unit.code)) is Suppression.NONE for unit in units)
 
 
 def all_others_shape(groups: Sequence[GroupShape]) -> GroupShape | None:

@@ -62,3 +62,9 @@ def test_a_published_figure_is_never_one_peers_own_score_unless_they_are_placed_
     for figure in (value for value in published if value is not None):
         hits = [value for value in values if math.isclose(value, figure, abs_tol=1e-6)]
         assert not hits or (mirrored and figure == pytest.approx(middle))
+
+
+def test_the_worked_example_of_docs_scoring_md():
+    """Section 12: five peers 10, 35, 40, 70, 90 have a median of 47.65, not the third peer's 40."""
+    statistics = peer_statistics([10.0, 35.0, 40.0, 70.0, 90.0])
+    assert statistics.median == pytest.approx(47.6464, abs=1e-4)
