@@ -76,7 +76,6 @@ class Disclosure:
         return self.suppression(group, key) is Suppression.NONE
 
 
-
 def all_others_shape(groups: Sequence[GroupShape]) -> GroupShape | None:
     others = [group for group in groups if not group.is_self]
     if not others:
