@@ -122,26 +122,34 @@ def test_the_adversary_finds_the_two_people_when_statements_are_decided_apart_fr
     assert any("leaves 2 answer(s) of ['c']" in leak for leak in leaks), leaks
 
 
-ANSWER = st.one_of(st.integers(1, 5), st.none(), st.just("skip"))
+STYLES = ("everything", "half don't know", "any subset")
 
 
 @st.composite
 def small_scans(draw):  # type: ignore[no-untyped-def]
+    """Groups near their thresholds, each in a style of answering: everyone answers every statement;
+    everyone says "don't know" to half (they count for the dimension but not for every statement); or
+    each answers any subset, the rest "don't know" or skipped (one answer counts for a statement but not
+    for the dimension). The mix is what separates a dimension's count from its statements' counts."""
     inputs = []
     codes = ["self", "g1", "g2", "g3"][: draw(st.integers(2, 4))]
-    dont_know = draw(st.sampled_from([0.0, 0.2, 0.5]))
+    items = SMALL.dimensions[0].item_codes
     for code in codes:
-        people = draw(st.integers(0, 12))
+        style = draw(st.sampled_from(STYLES))
         answers = []
-        for _ in range(people):
-            given: dict[str, int | None] = {}
-            for item in SMALL.dimensions[0].item_codes:
-                if draw(st.floats(0, 1)) < dont_know:
-                    given[item] = None
-                elif (value := draw(ANSWER)) != "skip":
-                    given[item] = value
+        for _ in range(draw(st.integers(0, 9))):
+            if style == "everything":
+                answered = list(items)
+            elif style == "half don't know":
+                answered = draw(st.lists(st.sampled_from(items), unique=True, min_size=2, max_size=2))
+            else:
+                answered = draw(st.lists(st.sampled_from(items), unique=True, max_size=len(items)))
+            given: dict[str, int | None] = {item: draw(st.integers(1, 5)) for item in answered}
+            for item in items:
+                if item not in given and (style == "half don't know" or draw(st.booleans())):
+                    given[item] = None  # "don't know"; otherwise skipped
             answers.append(given)
-        inputs.append(group_of(code, draw(st.integers(3, 7)), answers, is_self=code == "self"))
+        inputs.append(group_of(code, draw(st.integers(3, 5)), answers, is_self=code == "self"))
     return inputs
 
 
