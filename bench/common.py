@@ -1,5 +1,5 @@
 """Shared set-up for the benchmarks: a throw-away SQLite database (or DATABASE_URL), the default
-instrument, and fast bulk generation of synthetic responses scored by the real scoring function."""
+instrument, and fast bulk generation of synthetic responses, packed as the questionnaire stores them."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from roer.instruments.models import InstrumentVersion  # noqa: E402
 from roer.lifecycle.scan_life import figures_publish, scan_close  # noqa: E402
 from roer.organisations.models import Organisation  # noqa: E402
 from roer.scans.models import GroupKind, RespondentGroup, Scan  # noqa: E402
-from roer.scoring import respondent_dimension_scores  # noqa: E402
+from roer.scoring.packed import pack  # noqa: E402
 
 SHARES = {
     GroupKind.DIRECTIE: 0.02,
@@ -76,11 +76,9 @@ def closed_scan(
     version: InstrumentVersion,
     respondents: int,
     rng: random.Random,
-    *,
-    with_answers: bool = True,
 ) -> Scan:
     """A scan with `respondents` synthetic responses, closed, with its figures published."""
-    scan = answered_scan(organisation, version, respondents, rng, with_answers=with_answers)
+    scan = answered_scan(organisation, version, respondents, rng)
     publish(scan)
     return scan
 
@@ -91,8 +89,6 @@ def answered_scan(
     version: InstrumentVersion,
     respondents: int,
     rng: random.Random,
-    *,
-    with_answers: bool = True,
 ) -> Scan:
     """An open scan with `respondents` synthetic responses, written with executemany for speed."""
     today = timezone.localdate()
@@ -104,39 +100,23 @@ def answered_scan(
         closes_on=today + datetime.timedelta(days=10),
     )
     definition = version.parsed
-    spec = version.spec
-    known = definition.scaled_codes()
+    codes, points = definition.answer_codes(), definition.scale.points
     base = rng.uniform(2.6, 3.8)
     profile = Profile(
         {c: base + rng.gauss(0, 0.2) for c in ("verdiepen", "mensen", "adoptie")},
         dict.fromkeys(("verdiepen", "mensen", "adoptie"), 0.4),
     )
-    responses, answers, scores = [], [], []
+    responses = []
     submitted = scan.opens_on.isoformat()
     for kind, share in SHARES.items():
         group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
         for _ in range(max(3, round(respondents * share))):
-            response_id = uuid.uuid4().hex
             given = synthetic_answers(rng, definition, profile, kind)
-            responses.append((response_id, scan.pk, group.pk, version.pk, submitted))
-            if with_answers:
-                answers.extend((response_id, code, value) for code, value in given.items() if code in known)
-            scores.extend(
-                (response_id, scan.pk, group.pk, code, score)
-                for code, score in respondent_dimension_scores(spec, given).items()
-                if score is not None
-            )
+            responses.append((uuid.uuid4().hex, scan.pk, group.pk, version.pk, submitted, pack(codes, given, points)))
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO responses_response (id, scan_id, group_id, instrument_version_id, submitted_on) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO responses_response (id, scan_id, group_id, instrument_version_id, submitted_on, "
+            "packed_answers) VALUES (%s, %s, %s, %s, %s, %s)",
             responses,
-        )
-        if answers:
-            cursor.executemany("INSERT INTO responses_answer (response_id, code, value) VALUES (%s, %s, %s)", answers)
-        cursor.executemany(
-            "INSERT INTO responses_dimensionscore (response_id, scan_id, group_id, dimension, score) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            scores,
         )
     return scan

@@ -7,7 +7,7 @@ seen by the staff, so the peer survey can ask the same questions.
 
 `python -m bench.load_roer_db verify RECORDS.json OUT.json` checks after a run that nothing was lost: the
 scan's stored responses equal the submits the client counted, every respondent who did not submit has a
-draft with every answer of every page they saved, and every submitter's answers are stored as Answer rows.
+draft with every answer of every page they saved, and every submitter's answers are stored on their response.
 Responses are anonymous, so submitted answers are matched as a multiset: each respondent's answers are
 random, and every submitted set of answers must be found in exactly one stored response.
 """
@@ -34,10 +34,11 @@ from django.utils import timezone  # noqa: E402
 from roer.instruments.models import InstrumentVersion  # noqa: E402
 from roer.lib.tokens import hash_token, new_token  # noqa: E402
 from roer.organisations.models import Organisation, OrganisationKind  # noqa: E402
-from roer.responses.models import Answer, Response, ResponseDraft  # noqa: E402
+from roer.responses.models import Response, ResponseDraft  # noqa: E402
 from roer.responses.questionnaire import DONT_KNOW, pages_for  # noqa: E402
 from roer.responses.services import draft_open  # noqa: E402
 from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan  # noqa: E402
+from roer.scoring.packed import unpack  # noqa: E402
 
 # How the invitees are spread over the groups (the directors get the extra reference questions).
 MIX = (
@@ -185,11 +186,10 @@ def verify(records_path: Path, out: Path) -> None:
                     )
     stored_sets: dict[Any, dict[str, int | None]] = {}
     answer_rows = 0
-    for response_id, code, value in Answer.objects.filter(response__scan=scan).values_list(
-        "response_id", "code", "value"
-    ):
-        stored_sets.setdefault(response_id, {})[code] = value
-        answer_rows += 1
+    codes = scan.instrument_version.parsed.answer_codes()
+    for response_id, packed in Response.objects.filter(scan=scan).values_list("id", "packed_answers"):
+        stored_sets[response_id] = unpack(codes, bytes(packed))
+        answer_rows += len(stored_sets[response_id])
     found: Counter[frozenset[tuple[str, int | None]]] = Counter(
         frozenset(answers.items()) for answers in stored_sets.values()
     )

@@ -9,10 +9,9 @@ import tempfile
 import time
 
 BENCHMARKS = [
-    ("Results page (issue: insight)", "bench.results_page"),
+    ("Growth with the scan: figures, exports and results page at 100 to 50,000 respondents", "bench.scaling"),
     ("Benchmark figures (issue: insight)", "bench.benchmarks"),
     ("Board report PDF (issue: board report)", "bench.reports"),
-    ("Export of 100,000 respondent rows (issue: board report)", "bench.export"),
     ("Questionnaire lookup: fastget against the ORM (issue: scan life)", "bench.fastget"),
 ]
 

@@ -156,3 +156,17 @@ def publish_open_answers(scan):  # type: ignore[no-untyped-def]
 
     OpenAnswer.objects.filter(response__scan=scan).update(status=OpenAnswerStatus.PUBLISHED, published_text=F("text"))
     return scan
+
+
+def stored_answers(response) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    """A response's scaled answers as stored: skipped questions absent, "don't know" as None."""
+    from roer.scoring.packed import unpack
+
+    return unpack(response.instrument_version.parsed.answer_codes(), bytes(response.packed_answers))
+
+
+def stored_scores(response) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    """A response's dimension scores, from its stored answers."""
+    from roer.scoring import respondent_dimension_scores
+
+    return respondent_dimension_scores(response.instrument_version.spec, stored_answers(response))

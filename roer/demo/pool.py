@@ -14,9 +14,9 @@ from django.utils import timezone
 from roer.demo.synthetic import Profile, synthetic_answers
 from roer.instruments.models import InstrumentVersion
 from roer.organisations.models import Organisation, OrganisationKind
-from roer.responses.models import Answer, DimensionScore, Response
+from roer.responses.models import Response
 from roer.scans.models import GroupKind, Invitation, RespondentGroup, Scan
-from roer.scoring import respondent_dimension_scores
+from roer.scoring.packed import pack
 
 PREFIXES = [
     "Aal",
@@ -80,7 +80,7 @@ def _bulk_scan(rng: random.Random, organisation: Organisation, version: Instrume
         closes_on=closes_on,
     )
     definition = version.parsed
-    known = definition.scaled_codes()
+    codes, points = definition.answer_codes(), definition.scale.points
     for kind, invited in GROUP_SIZES.items():
         group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
         answering = round(invited * rng.uniform(0.55, 0.85))
@@ -93,27 +93,16 @@ def _bulk_scan(rng: random.Random, organisation: Organisation, version: Instrume
             )
             for n in range(invited)
         )
-        responses, answers, scores = [], [], []
-        for _ in range(answering):
-            response = Response(
+        Response.objects.bulk_create(
+            Response(
                 scan=scan,
                 group=group,
                 instrument_version=version,
                 submitted_on=scan.opens_on + datetime.timedelta(days=rng.randrange(0, 28)),
+                packed_answers=pack(codes, synthetic_answers(rng, definition, profile, kind), points),
             )
-            given = synthetic_answers(rng, definition, profile, kind)
-            responses.append(response)
-            answers += [
-                Answer(response=response, code=code, value=value) for code, value in given.items() if code in known
-            ]
-            scores += [
-                DimensionScore(response=response, scan=scan, group=group, dimension=code, score=score)
-                for code, score in respondent_dimension_scores(version.spec, given).items()
-                if score is not None
-            ]
-        Response.objects.bulk_create(responses)
-        Answer.objects.bulk_create(answers, batch_size=2000)
-        DimensionScore.objects.bulk_create(scores, batch_size=2000)
+            for _ in range(answering)
+        )
 
 
 def seed_benchmark_pool(version: InstrumentVersion) -> int:

@@ -262,6 +262,17 @@ class InstrumentDefinition(_Frozen):
                 codes.update((development.knowledge_code, development.impact_code))
         return frozenset(codes)
 
+    def answer_codes(self) -> tuple[str, ...]:
+        """Every scaled code in a fixed order (statements, developments, reference questions): the order
+        in which a response stores its answers, one byte each (see roer.scoring.packed). Versions are
+        immutable, so a version's order never changes."""
+        codes = [item.code for item in self.items()]
+        if self.developments:
+            for development in self.developments.items:
+                codes += [development.knowledge_code, development.impact_code]
+        codes += [question.code for question in self.reference_questions]
+        return tuple(codes)
+
     def reverse_codes(self) -> frozenset[str]:
         return frozenset(item.code for item in self.items() if item.reverse)
 

@@ -17,7 +17,7 @@ from roer.lifecycle import documents
 from roer.lifecycle.benchmarks import refresh_benchmarks
 from roer.lifecycle.queue import enqueue_once
 from roer.organisations.models import Membership, Organisation
-from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
+from roer.responses.models import OpenAnswer, Response, ResponseDraft
 from roer.results.models import ScanFigures
 from roer.scans.models import AccessToken, Invitation, Mailing, RespondentGroup, Scan
 
@@ -74,9 +74,7 @@ def organisation_querysets(organisation: Organisation) -> Iterator[QuerySet[Mode
     yield Mailing.objects.filter(scan__organisation=organisation)
     yield ResponseDraft.objects.filter(invitation__scan__organisation=organisation)
     yield Response.objects.filter(scan__organisation=organisation)
-    yield Answer.objects.filter(response__scan__organisation=organisation)
-    yield OpenAnswer.objects.filter(response__scan__organisation=organisation)
-    yield DimensionScore.objects.filter(scan__organisation=organisation)
+    yield OpenAnswer.objects.filter(scan__organisation=organisation)
     yield ScanFigures.objects.filter(scan__organisation=organisation)
     yield AuditEvent.objects.filter(organisation=organisation)
 

@@ -58,7 +58,7 @@ def open_answer_decide(*, scan: Scan, user: User, handle: str, decision: Decisio
     with guarded(scan, *CLOSED) as locked:
         if handle not in _reviewable(locked):  # another scan's answer, or a group too small to read
             raise ReviewError(_("This open answer is not part of this scan's review."))
-        answer = OpenAnswer.objects.select_for_update().get(handle=handle, response__scan=locked)
+        answer = OpenAnswer.objects.select_for_update().get(handle=handle, scan=locked)
         if decision is Decision.REDACT:
             redacted = text.strip()
             if not redacted.replace(REDACTION_MARKER, "").strip():

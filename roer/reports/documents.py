@@ -41,7 +41,7 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
     )
     published = (  # the full report prints the open answers as the review published them
         sorted(
-            OpenAnswer.objects.filter(response__scan=scan, status=OpenAnswerStatus.PUBLISHED).values_list(
+            OpenAnswer.objects.filter(scan=scan, status=OpenAnswerStatus.PUBLISHED).values_list(
                 "handle", "published_text"
             )
         )

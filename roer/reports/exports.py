@@ -9,8 +9,6 @@ a smaller group cannot be worked out by subtraction) is left out entirely.
 from __future__ import annotations
 
 import random
-import uuid
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -18,12 +16,14 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
-from roer.responses.models import Answer, DimensionScore, Response
+from roer.responses.models import Response
 from roer.results.open_answers import open_answers
 from roer.results.presentation import column_label, ordered_groups
 from roer.results.selectors import ScanResults, scan_results
 from roer.scans.models import GroupKind, Scan
 from roer.scoring import ALL_OTHERS, Cell, Suppression
+from roer.scoring.packed import DONT_KNOW as DONT_KNOW_BYTE
+from roer.scoring.packed import answer_matrix, dimension_score_matrix
 
 CHUNK = 500
 T = TypeVar("T")
@@ -190,45 +190,46 @@ def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) 
     group would be their row)."""
     scan = results.scan
     definition = results.definition
+    spec = scan.instrument_version.spec
     allowed = exported_keys(results)
+    stored = definition.answer_codes()
     codes = [item.code for item in definition.items()]
     if definition.developments:
         for development in definition.developments.items:
             codes += [development.knowledge_code, development.impact_code]
-    references = [question.code for question in definition.reference_questions]
-    codes += references
-    dimensions = [dimension.code for _pillar, dimension in definition.dimensions()]
-    responses: list[tuple[uuid.UUID, str]] = list(
-        Response.objects.filter(scan=scan, group__kind__in=allowed).values_list("id", "group__kind")
-    )
+    codes += [question.code for question in definition.reference_questions]
+    column = {code: index for index, code in enumerate(stored)}
+    dimensions = [dimension.code for dimension in spec.dimensions]
+    responses: list[tuple[str, bytes]] = [
+        (kind, bytes(packed))
+        for kind, packed in Response.objects.filter(scan=scan, group__kind__in=allowed).values_list(
+            "group__kind", "packed_answers"
+        )
+    ]
     random.Random(shuffle_seed).shuffle(responses)  # noqa: S311 - order only; the seed is for tests
     labels = {kind: str(GroupKind(kind).label) for kind in allowed}
     header = [_("row"), _("group"), *codes, *(f"score:{code}" for code in dimensions)]
+    # What each stored byte becomes in a cell: the point of the scale, "dk", or blank when skipped.
+    cell_of: list[object] = ["", *range(1, DONT_KNOW_BYTE), DONT_KNOW]
+    # Per group, the stored columns and dimension columns it shows; the others stay blank.
+    shown_answers = {kind: [column[code] if code in keys else None for code in codes] for kind, keys in allowed.items()}
+    shown_scores = {kind: [code in keys for code in dimensions] for kind, keys in allowed.items()}
 
     def rows() -> Iterator[Sequence[object]]:
         number = 0
         for chunk in _chunks(responses, CHUNK):
-            ids = [response_id for response_id, _kind in chunk]
-            answers: dict[object, dict[str, object]] = defaultdict(dict)
-            for response_id, code, value in Answer.objects.filter(response_id__in=ids).values_list(
-                "response_id", "code", "value"
-            ):
-                answers[response_id][code] = DONT_KNOW if value is None else value
-            scores: dict[object, dict[str, float]] = defaultdict(dict)
-            for response_id, dimension, score in DimensionScore.objects.filter(response_id__in=ids).values_list(
-                "response_id", "dimension", "score"
-            ):
-                scores[response_id][dimension] = score
-            for response_id, kind in chunk:
+            matrix = answer_matrix([packed for _kind, packed in chunk], len(stored))
+            scores = dimension_score_matrix(matrix, stored, spec).tolist()
+            for (kind, packed), own in zip(chunk, scores, strict=True):
                 number += 1
-                given = answers.get(response_id, {})
-                own = scores.get(response_id, {})
-                shown = allowed[kind]
                 yield [
                     number,
                     labels[kind],
-                    *(given.get(code, "") if code in shown else "" for code in codes),
-                    *(_number(own.get(code)) if code in shown else "" for code in dimensions),
+                    *("" if index is None else cell_of[packed[index]] for index in shown_answers[kind]),
+                    *(
+                        round(score, 4) if show and score == score else ""  # NaN (no score) is unequal to itself
+                        for score, show in zip(own, shown_scores[kind], strict=True)
+                    ),
                 ]
 
     return Export("respondents", header, rows(), sheets=[codes_sheet(results)], total=len(responses))

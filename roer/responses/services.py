@@ -24,9 +24,9 @@ from roer.lib.fastget import Part, Select, column, table
 from roer.lib.sealing import seal, unseal
 from roer.lib.tokens import hash_token, looks_like_token
 from roer.organisations.models import Organisation
-from roer.responses.models import Answer, DimensionScore, OpenAnswer, Response, ResponseDraft
+from roer.responses.models import OpenAnswer, Response, ResponseDraft
 from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, ScanState
-from roer.scoring import respondent_dimension_scores
+from roer.scoring.packed import pack
 
 
 class LinkState(StrEnum):
@@ -211,24 +211,16 @@ def response_store(*, invitation: Invitation, token: str) -> bool:
     answers, open_answers = draft.answers, draft.open_answers
     scan = invitation.scan
     version = scan.instrument_version
-    known_scaled = version.parsed.scaled_codes()
+    codes = version.parsed.answer_codes()
     response = Response.objects.create(
         scan=scan,
         group_id=invitation.group_id,
         instrument_version=version,
         submitted_on=timezone.localdate(),
-    )
-    Answer.objects.bulk_create(
-        Answer(response=response, code=code, value=value) for code, value in answers.items() if code in known_scaled
+        packed_answers=pack(codes, answers, version.spec.scale_points),
     )
     OpenAnswer.objects.bulk_create(
-        OpenAnswer(response=response, code=code, text=text) for code, text in open_answers.items() if text
-    )
-    scores = respondent_dimension_scores(version.spec, answers)
-    DimensionScore.objects.bulk_create(
-        DimensionScore(response=response, scan=scan, group_id=invitation.group_id, dimension=code, score=score)
-        for code, score in scores.items()
-        if score is not None
+        OpenAnswer(response=response, scan=scan, code=code, text=text) for code, text in open_answers.items() if text
     )
     if row is not None:
         row.delete()

@@ -9,19 +9,26 @@ the others' view as published (dimensions and pillars), which benchmarks and pro
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+import numpy as np
+import numpy.typing as npt
 
 from roer.instruments.schema import InstrumentDefinition
-from roer.responses.models import Answer, DimensionScore, Response
+from roer.responses.models import Response
 from roer.results.models import ScanFigures
 from roer.scans.models import GroupKind, RespondentGroup, Scan
-from roer.scoring import GroupInput, Summary, score_scan
+from roer.scoring import GroupInput, InstrumentSpec, Summary, score_scan
 from roer.scoring.items import keyed_percentage_summary
+from roer.scoring.packed import (
+    Matrix,
+    answer_matrix,
+    answered,
+    dimension_score_matrix,
+    keyed_columns,
+    pillar_score_matrix,
+)
 from roer.scoring.reliability import QualitySums
 
 # Cronbach's alpha is unstable on small samples; below this many complete answers it is not shown.
@@ -48,10 +55,6 @@ def _summary(values: list[float]) -> Summary:
     return Summary(int(values[0]), float(values[1]), float(values[2]))
 
 
-def _encode(summary: Summary) -> list[float]:
-    return [summary.n, summary.total, summary.total_squares]
-
-
 def parse_figures(data: dict[str, Any]) -> Figures:
     return Figures(
         responses={kind: int(n) for kind, n in data["responses"].items()},
@@ -74,47 +77,69 @@ def parse_figures(data: dict[str, Any]) -> Figures:
     )
 
 
-def _respondent_pillars(scan: Scan, definition: InstrumentDefinition) -> dict[str, dict[str, list[float]]]:
-    """Each respondent's pillar score (mean of their dimension scores, when they have all of them)."""
-    per_response: dict[uuid.UUID, dict[str, float]] = defaultdict(dict)
-    kinds: dict[uuid.UUID, str] = {}
-    for response_id, kind, dimension, score in DimensionScore.objects.filter(scan=scan).values_list(
-        "response_id", "group__kind", "dimension", "score"
-    ):
-        per_response[response_id][dimension] = score
-        kinds[response_id] = kind
-    pillars: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for response_id, scores in per_response.items():
-        for pillar in definition.pillars:
-            codes = [dimension.code for dimension in pillar.dimensions]
-            if all(code in scores for code in codes):
-                pillars[kinds[response_id]][pillar.code].append(sum(scores[code] for code in codes) / len(codes))
-    return pillars
+def _scan_matrix(scan: Scan, codes: tuple[str, ...]) -> tuple[list[str], Matrix]:
+    """The group kind of every response and its answers as one row of a matrix, in one query."""
+    kinds: list[str] = []
+    rows: list[bytes] = []
+    for kind, packed in Response.objects.filter(scan=scan).values_list("group__kind", "packed_answers"):
+        kinds.append(kind)
+        rows.append(bytes(packed))
+    return kinds, answer_matrix(rows, len(codes))
 
 
-def _quality(scan: Scan, definition: InstrumentDefinition) -> dict[str, dict[str, QualitySums]]:
-    """Per group of others and dimension: the sums alpha needs, over respondents who answered every item
-    of the dimension (keyed, reverse-keyed items mirrored)."""
+def _summary_of(values: npt.NDArray[np.float64]) -> list[float]:
+    return [int(values.size), float(values.sum()), float((values * values).sum())]
+
+
+def _quality(definition: InstrumentDefinition, codes: tuple[str, ...], matrix: Matrix) -> dict[str, QualitySums]:
+    """Per dimension, the sums alpha needs over the respondents of `matrix` who answered every statement
+    of the dimension (keyed, reverse-keyed statements mirrored)."""
     reverse = definition.reverse_codes()
     points = definition.scale.points
-    item_codes = [item.code for item in definition.items()]
-    answers: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    kinds: dict[uuid.UUID, str] = {}
-    rows = Answer.objects.filter(response__scan=scan, code__in=item_codes, value__isnull=False).exclude(
-        response__group__kind=GroupKind.DIRECTIE
-    )
-    for response_id, kind, code, value in rows.values_list("response_id", "response__group__kind", "code", "value"):
-        if value is not None:
-            answers[response_id][code] = points + 1 - value if code in reverse else value
-            kinds[response_id] = kind
-    quality: dict[str, dict[str, QualitySums]] = defaultdict(dict)
-    for kind in set(kinds.values()):
-        mine = [given for response_id, given in answers.items() if kinds[response_id] == kind]
-        for _pillar, dimension in definition.dimensions():
-            codes = [item.code for item in dimension.items]
-            complete = [[given[code] for code in codes] for given in mine if all(c in given for c in codes)]
-            quality[kind][dimension.code] = QualitySums.of(complete, len(codes))
+    quality = {}
+    for _pillar, dimension in definition.dimensions():
+        wanted = [item.code for item in dimension.items]
+        keyed, given = keyed_columns(matrix, codes, wanted, reverse, points)
+        complete = keyed[given.all(axis=1)].astype(np.float64)
+        quality[dimension.code] = QualitySums(
+            int(complete.shape[0]),
+            tuple(float(total) for total in complete.sum(axis=0)),
+            tuple(tuple(float(product) for product in line) for line in complete.T @ complete),
+        )
     return quality
+
+
+def _group_figures(
+    definition: InstrumentDefinition, spec: InstrumentSpec, codes: tuple[str, ...], matrix: Matrix
+) -> dict[str, Any]:
+    """One group's sums: per dimension and pillar over the respondents who have a score on it, per
+    scaled question over the points given (with how many agree), and scale quality."""
+    middle = (definition.scale.points + 1) / 2
+    scores = dimension_score_matrix(matrix, codes, spec)
+    pillars = pillar_score_matrix(scores, spec)
+    figures: dict[str, Any] = {"dimensions": {}, "pillars": {}, "items": {}}
+    for column, dimension in enumerate(spec.dimensions):
+        values = scores[:, column]
+        values = values[~np.isnan(values)]
+        if values.size:
+            figures["dimensions"][dimension.code] = _summary_of(values)
+    for column, pillar in enumerate(spec.pillars):
+        values = pillars[:, column]
+        values = values[~np.isnan(values)]
+        if values.size:
+            figures["pillars"][pillar.code] = _summary_of(values)
+    for column, code in enumerate(codes):
+        raw = matrix[:, column]
+        given = raw[answered(raw)].astype(np.int64)
+        if given.size:
+            figures["items"][code] = [
+                int(given.size),
+                int(given.sum()),
+                int((given * given).sum()),
+                int((given > middle).sum()),
+            ]
+    figures["any_statement"] = bool(answered(matrix[:, : len(list(definition.items()))]).any())
+    return figures
 
 
 def keyed_items(definition: InstrumentDefinition, items: dict[str, ItemFigure]) -> dict[str, Summary]:
@@ -157,52 +182,25 @@ def _published_others(scan: Scan, definition: InstrumentDefinition, data: dict[s
 
 
 def compute_figures(scan: Scan) -> dict[str, Any]:
-    definition = scan.instrument_version.parsed
-    middle = (definition.scale.points + 1) / 2
-    data: dict[str, Any] = {
-        "responses": {},
-        "dimensions": defaultdict(dict),
-        "pillars": {},
-        "items": defaultdict(dict),
-        "quality": {},
-    }
-    for kind, n in (
-        Response.objects.filter(scan=scan).values("group__kind").annotate(n=Count("id")).values_list("group__kind", "n")
-    ):
-        data["responses"][kind] = n
-    for row in (
-        DimensionScore.objects.filter(scan=scan)
-        .values("group__kind", "dimension")
-        .annotate(n=Count("id"), total=Sum("score"), squares=Sum(F("score") * F("score")))
-    ):
-        data["dimensions"][row["group__kind"]][row["dimension"]] = [row["n"], row["total"], row["squares"]]
-    for row in (
-        Answer.objects.filter(response__scan=scan, value__isnull=False)
-        .values("response__group__kind", "code")
-        .annotate(
-            n=Count("value"),
-            total=Sum("value"),
-            squares=Sum(F("value") * F("value")),
-            agreeing=Count("value", filter=Q(value__gt=middle)),
-        )
-    ):
-        data["items"][row["response__group__kind"]][row["code"]] = [
-            row["n"],
-            row["total"],
-            row["squares"],
-            row["agreeing"],
-        ]
-    data["pillars"] = {
-        kind: {code: _encode(Summary.of(values)) for code, values in pillars.items()}
-        for kind, pillars in _respondent_pillars(scan, definition).items()
-    }
-    data["quality"] = {
-        kind: {
-            code: {"n": sums.n, "sums": list(sums.sums), "products": [list(line) for line in sums.products]}
-            for code, sums in dimensions.items()
-        }
-        for kind, dimensions in _quality(scan, definition).items()
-    }
+    """The scan's sufficient statistics, from one query and a few array operations per group."""
+    version = scan.instrument_version
+    definition = version.parsed
+    codes = definition.answer_codes()
+    kinds, matrix = _scan_matrix(scan, codes)
+    by_kind = np.array(kinds, dtype=object)
+    data: dict[str, Any] = {"responses": {}, "dimensions": {}, "pillars": {}, "items": {}, "quality": {}}
+    for kind in sorted(set(kinds)):
+        rows = matrix[by_kind == kind]
+        data["responses"][kind] = int(rows.shape[0])
+        group = _group_figures(definition, version.spec, codes, rows)
+        for part in ("dimensions", "pillars", "items"):
+            if group[part]:
+                data[part][kind] = group[part]
+        if kind != GroupKind.DIRECTIE and group["any_statement"]:
+            data["quality"][kind] = {
+                code: {"n": sums.n, "sums": list(sums.sums), "products": [list(line) for line in sums.products]}
+                for code, sums in _quality(definition, codes, rows).items()
+            }
     data["published"] = _published_others(scan, definition, data)
     return data
 

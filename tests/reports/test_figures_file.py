@@ -11,9 +11,9 @@ import statistics
 import pytest
 
 from roer.audit.models import AuditEvent
-from roer.responses.models import Answer
 from roer.results.selectors import scan_results
-from tests.helpers import closed_scan_with
+from roer.scoring.packed import pack
+from tests.helpers import closed_scan_with, stored_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -124,10 +124,10 @@ def test_the_csv_holds_the_same_cells(bob_client, scan):
 
 def test_a_reference_share_follows_from_the_file(bob_client, organisation, instrument_version):
     scan = closed_scan_with(organisation, instrument_version, {"directie": [4, 4, 4], "medewerkers": [3] * 5})
-    Answer.objects.bulk_create(
-        Answer(response=response, code="ref_verandering", value=value)
-        for response, value in zip(scan.responses.filter(group__kind="directie"), (5, 4, 2), strict=True)
-    )
+    codes = instrument_version.parsed.answer_codes()
+    for response, value in zip(scan.responses.filter(group__kind="directie"), (5, 4, 2), strict=True):
+        response.packed_answers = pack(codes, {**stored_answers(response), "ref_verandering": value}, 5)
+        response.save(update_fields=["packed_answers"])
     from roer.lifecycle.scan_life import figures_recompute
 
     figures_recompute(scan.pk)  # the answers were added after the close, for this test

@@ -1,0 +1,114 @@
+"""Benchmark: how the cost of a scan grows with its size, at 100, 1,000, 10,000 and 50,000 respondents.
+
+For each size it writes a scan with synthetic answers (packed as the questionnaire stores them) and
+measures what a user meets:
+- the figures the worker computes after close (in a fresh process: time, and peak memory of the
+  process and above its memory at rest; goal at 50,000: <= 1 s, <= 150 MB), checked equal to the
+  figures computed respondent by respondent the way Roer did before (bench.figures_reference,
+  relative tolerance 1e-9);
+- the respondent export as CSV and as XLSX, built by the background task (fresh process: time, peak
+  memory, rows counted back; goals at 50,000: CSV <= 5 s, XLSX <= 15 s, <= 150 MB);
+- the results page: the first view after the figures are stored, and warm (median of 15 in-process
+  requests through the whole stack; goal: at 50,000 within 1.5x of the page at 100), with its query count.
+Each row ends with the log-log slope against the size before: 0 means the cost does not grow with the
+scan, 1 means it grows in proportion.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.common import answered_scan, median, prepare_database, publish, timed
+from bench.figures_reference import differences, reference_figures
+from roer.accounts.models import User
+from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
+from roer.results.figures import compute_figures
+
+SIZES = (100, 1_000, 10_000, 50_000)
+REPEAT = 15
+
+
+def _child(*arguments: str) -> list[str]:
+    result = subprocess.run(  # noqa: S603 - our own modules
+        [sys.executable, "-m", *arguments], check=True, capture_output=True, text=True
+    )
+    return result.stdout.split()
+
+
+def _slope(sizes: list[int], values: list[float]) -> str:
+    if len(values) < 2 or min(values[-2:]) <= 0:
+        return ""
+    return f", slope {math.log(values[-1] / values[-2]) / math.log(sizes[-1] / sizes[-2]):.2f}"
+
+
+def run() -> list[tuple[str, str]]:
+    version = prepare_database()
+    rng = random.Random(50)
+    user = User.objects.create_user("bench@roer.example", "bench-password-1")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    rows: list[tuple[str, str]] = []
+    sizes: list[int] = []
+    series: dict[str, list[float]] = {"figures": [], "csv": [], "xlsx": [], "page": []}
+    for size in SIZES:
+        organisation = Organisation.objects.create(
+            name=f"Gemeente {size}", kind=OrganisationKind.GEMEENTE, inhabitants=max(size * 4, 5_000)
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=Role.BEHEERDER)
+        scan = answered_scan(organisation, version, size, rng)
+        sizes.append(scan.responses.count())
+        publish(scan)
+        stored = [(kind, bytes(packed)) for kind, packed in scan.responses.values_list("group__kind", "packed_answers")]
+        computed = compute_figures(scan)
+        computed.pop("published")
+        unequal = differences(computed, reference_figures(version, stored))
+        seconds, peak, rest = map(float, _child("bench.figures_child", str(scan.code)))
+        series["figures"].append(seconds)
+        rows.append(
+            (
+                f"figures at close, {size:,} respondents",
+                f"{seconds * 1000:.0f} ms, peak {peak:.0f} MB ({peak - rest:.0f} above rest), "
+                f"{'equal to' if not unequal else f'{len(unequal)} DIFFERENCES from'} the reference"
+                + _slope(sizes, series["figures"]),
+            )
+        )
+        for extension in ("csv", "xlsx"):
+            counted, seconds_text, peak_text, size_mb, rest_text = _child(
+                "bench.export_child", str(scan.code), extension
+            )
+            series[extension].append(float(seconds_text))
+            rows.append(
+                (
+                    f"respondent {extension.upper()}, {size:,} respondents (background task)",
+                    f"{float(seconds_text):.2f} s, peak {float(peak_text):.0f} MB "
+                    f"({float(peak_text) - float(rest_text):.0f} above rest), {int(counted):,} rows "
+                    f"({sizes[-1] - int(counted)} lost), {float(size_mb):.1f} MB" + _slope(sizes, series[extension]),
+                )
+            )
+        url = f"/scans/{scan.code}/results/"
+        first = timed(lambda url=url: client.get(url), 1)[0]
+        connection.queries_log.clear()  # a full log (it keeps 9,000) would count nothing
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        page = median(timed(lambda url=url: client.get(url), REPEAT))
+        series["page"].append(page)
+        rows.append(
+            (
+                f"results page warm, {size:,} respondents, median of {REPEAT}",
+                f"{page:.1f} ms (first view after close {first:.0f} ms), {len(queries)} queries, "
+                f"{page / series['page'][0]:.2f}x the page at {SIZES[0]}" + _slope(sizes, series["page"]),
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value in run():
+        print(f"{name:<62} {value}", flush=True)
