@@ -28,8 +28,8 @@ def run() -> list[tuple[str, str]]:
     )
     scan = answered_scan(organisation, version, RESPONDENTS, rng)
     OpenAnswer.objects.bulk_create(
-        OpenAnswer(response_id=response_id, scan=scan, code=code, text=rng.choice(texts))
-        for response_id in Response.objects.filter(scan=scan).values_list("id", flat=True)
+        OpenAnswer(response_id=response_id, scan=scan, group_id=group_id, code=code, text=rng.choice(texts))
+        for response_id, group_id in Response.objects.filter(scan=scan).values_list("id", "group_id")
         for code, texts in OPEN_ANSWERS.items()
         if rng.random() < 0.4
     )

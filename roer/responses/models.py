@@ -79,8 +79,10 @@ class OpenAnswer(models.Model):
     published (as written or with parts taken out); readers, reports and exports see `published_text`."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="open_answers")
-    # The response's scan, repeated so that a page reads a scan's answers without passing all its responses.
+    # The response's scan and group, repeated so that a page reads the first answers of each group from
+    # an index, without passing all the scan's responses or answers.
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("question"), max_length=40)
     text = models.TextField(_("answer"))
     status = models.CharField(
@@ -94,7 +96,7 @@ class OpenAnswer(models.Model):
         verbose_name = _("open answer")
         verbose_name_plural = _("open answers")
         constraints = [models.UniqueConstraint(fields=["response", "code"], name="one_open_answer_per_question")]
-        indexes = [models.Index(fields=["scan", "status", "code", "handle"])]
+        indexes = [models.Index(fields=["scan", "status", "group", "code", "handle"])]
 
     def __str__(self) -> str:
         return self.code

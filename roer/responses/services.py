@@ -220,7 +220,9 @@ def response_store(*, invitation: Invitation, token: str) -> bool:
         packed_answers=pack(codes, answers, version.spec.scale_points),
     )
     OpenAnswer.objects.bulk_create(
-        OpenAnswer(response=response, scan=scan, code=code, text=text) for code, text in open_answers.items() if text
+        OpenAnswer(response=response, scan=scan, group_id=invitation.group_id, code=code, text=text)
+        for code, text in open_answers.items()
+        if text
     )
     if row is not None:
         row.delete()

@@ -14,13 +14,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
+from typing import Any
 
+import numpy
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import JSONField, OuterRef, Subquery, Value
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.models import InstrumentVersion
 from roer.organisations.models import Organisation, OrganisationKind
-from roer.organisations.size_classes import SIZE_CLASSES
+from roer.organisations.size_classes import SIZE_CLASSES, size_class_for
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import RespondentGroup, Scan
 from roer.scoring.benchmark import MIN_PEERS, MIN_PEERS_FOR_QUARTILES, PeerStatistics, peer_statistics, percentile_rank
@@ -30,9 +38,15 @@ ALL = "all"
 
 
 def peer_groups_of(organisation: Organisation) -> list[str]:
-    groups = [ALL, f"kind:{organisation.kind}"]
-    if organisation.size_class is not None:
-        groups.append(f"size:{organisation.size_class.number}")
+    return peer_group_keys(organisation.kind, organisation.inhabitants)
+
+
+def peer_group_keys(kind: str, inhabitants: int | None) -> list[str]:
+    """The peer groups of an organisation of this kind and size: all, the same kind, and for a
+    municipality the same CBS size class (as `Organisation.size_class`)."""
+    groups = [ALL, f"kind:{kind}"]
+    if kind == OrganisationKind.GEMEENTE and inhabitants:
+        groups.append(f"size:{size_class_for(inhabitants).number}")
     return groups
 
 
@@ -51,49 +65,98 @@ def group_shapes(groups: Iterable[RespondentGroup], responses: dict[str, int]) -
     return [GroupShape(group.kind, group.is_self, group.threshold, responses.get(group.kind, 0)) for group in ordered]
 
 
-def _published(scans: list[Scan]) -> dict[int, dict[str, float]]:
-    """The others' view each scan published (stored with its figures), in one query."""
-    rows = ScanFigures.objects.filter(scan__in=scans, format=ScanFigures.FORMAT).values("scan_id", "data__published")
-    return {row["scan_id"]: dict(row["data__published"] or {}) for row in rows}
+class _Published(KeyTransform):
+    """`data__published`, the others' view stored in a scan's figures: an object, or missing. On SQLite
+    this is one JSON_EXTRACT, where Django's general form of a key reads the whole figures JSON three
+    times (to tell JSON null, true and false apart, which this never is)."""
+
+    def __init__(self) -> None:
+        super().__init__("published", "data")
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
+        lhs, params = compiler.compile(self.lhs)
+        return f"JSON_EXTRACT({lhs}, %s)", (*params, '$."published"')
 
 
-def latest_closed_scans(version: InstrumentVersion) -> list[Scan]:
-    """Each opted-in organisation's most recent scan of this instrument version with figures."""
-    closed = (
+def _pool(version: InstrumentVersion) -> list[tuple[int, list[str], dict[str, float]]]:
+    """(organisation, its peer groups, the others' view it published) of every opted-in organisation's
+    latest scan of this instrument version with figures, by organisation, in one query.
+
+    The latest scan is found by a subquery per figures row, which the database answers from the
+    organisation's index; only the small `published` part of the figures JSON is taken out."""
+    latest = (
         Scan.objects.with_figures()
-        .filter(instrument_version=version, organisation__benchmark_opt_in=True)
-        .select_related("organisation")
-        .order_by("organisation_id", "-closes_on", "-created_at")
+        .filter(instrument_version=version, organisation_id=OuterRef("scan__organisation_id"))
+        .order_by("-closes_on", "-created_at")
+        .values("pk")[:1]
     )
-    latest: dict[int, Scan] = {}
-    for scan in closed:
-        latest.setdefault(scan.organisation_id, scan)
-    return list(latest.values())
+    rows = (
+        ScanFigures.objects.filter(
+            format=ScanFigures.FORMAT,
+            scan__instrument_version=version,
+            scan__organisation__benchmark_opt_in=True,
+            scan_id=Subquery(latest),
+        )
+        .annotate(published=_Published())
+        .order_by("scan__organisation_id")
+        .values_list(
+            "scan__organisation_id", "scan__organisation__kind", "scan__organisation__inhabitants", "published"
+        )
+    )
+    return [
+        (organisation, peer_group_keys(kind, inhabitants), dict(published or {}))
+        for organisation, kind, inhabitants, published in rows
+    ]
+
+
+_JSON = JSONField()
+
+
+def _json_text(text: str) -> Cast:
+    """A JSON value stored as the text given, which the rebuild writes itself."""
+    return Cast(Value(text), output_field=_JSON)
 
 
 def peer_scores_rebuild(version: InstrumentVersion) -> int:
     """Recompute the peer group scores of one instrument version; returns the number of organisations.
 
+    Each peer group's entries are its organisations' scores sorted by score, ties by organisation id.
+    The work per organisation is small and the same at any size: per code the scores are sorted once
+    over all organisations, each entry is written once as JSON text (`[id,score]`, the score as `json`
+    writes a float: the shortest text that reads back as the same float), each peer group joins the
+    texts of its members in that order, and the rows are written in one insert.
+
     The caller holds the version's row (see `roer.lifecycle.benchmarks`), so two rebuilds of one
     version never interleave their delete and insert."""
-    entries: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
-    scans = latest_closed_scans(version)
-    published = _published(scans)
-    for scan in scans:
-        for code, score in published.get(scan.pk, {}).items():
-            for group in peer_groups_of(scan.organisation):
-                entries[(group, code)].append((scan.organisation_id, score))
+    pool = _pool(version)
+    keys = list(dict.fromkeys(key for _organisation, groups, _published in pool for key in groups))
+    column = {key: number for number, key in enumerate(keys)}
+    members = numpy.zeros((len(pool), len(keys)), dtype=bool)  # place in the pool x peer group
+    for place, (_organisation, groups, _published) in enumerate(pool):
+        members[place, [column[key] for key in groups]] = True
+    ids = numpy.array([organisation for organisation, _groups, _published in pool], dtype=numpy.int64)
+    places_of: dict[str, list[int]] = defaultdict(list)
+    scores_of: dict[str, list[float]] = defaultdict(list)
+    for place, (_organisation, _groups, published) in enumerate(pool):
+        for code, score in published.items():
+            places_of[code].append(place)
+            scores_of[code].append(float(score))
+    rows = []
+    for code, places in places_of.items():
+        scores = numpy.array(scores_of[code], dtype=numpy.float64)
+        order = numpy.argsort(scores, kind="stable")  # ties stay in the pool's order: by organisation
+        ranked = numpy.array(places, dtype=numpy.int64)[order]
+        texts = [f"[{org},{score!r}]" for org, score in zip(ids[ranked].tolist(), scores[order].tolist(), strict=True)]
+        for key in keys:
+            chosen = members[ranked, column[key]]
+            if chosen.any():
+                entries = _json_text(f"[{','.join(compress(texts, chosen.tolist()))}]")
+                rows.append(PeerGroupScores(instrument_version=version, peer_group=key, code=code, entries=entries))
     PeerGroupScores.objects.filter(instrument_version=version).delete()
-    PeerGroupScores.objects.bulk_create(
-        PeerGroupScores(
-            instrument_version=version,
-            peer_group=group,
-            code=code,
-            entries=sorted(([org, score] for org, score in values), key=lambda entry: entry[1]),
-        )
-        for (group, code), values in entries.items()
-    )
-    return len(scans)
+    PeerGroupScores.objects.bulk_create(rows)
+    return len(pool)
 
 
 @dataclass(frozen=True)
@@ -131,16 +194,19 @@ def benchmark_for(scan: Scan, own_scores: dict[str, float | None], codes: Iterab
         return Benchmark(False, ())
     codes = list(codes)
     keys = peer_groups_of(organisation)
-    stored = {
-        (row.peer_group, row.code): row.entries
-        for row in PeerGroupScores.objects.filter(instrument_version=scan.instrument_version, peer_group__in=keys)
+    stored: dict[tuple[str, str], list[list[float]]] = {
+        (group, code): entries
+        for group, code, entries in PeerGroupScores.objects.filter(
+            instrument_version_id=scan.instrument_version_id, peer_group__in=keys, code__in=codes
+        ).values_list("peer_group", "code", "entries")
     }
+    itself = organisation.pk
     comparisons = []
     for key in keys:
         rows = []
         others = 0
         for code in codes:
-            peers = [score for org, score in stored.get((key, code), []) if org != organisation.pk]
+            peers = [score for org, score in stored.get((key, code), ()) if org != itself]
             others = max(others, len(peers))
             own = own_scores.get(code)
             enough = len(peers) >= MIN_PEERS

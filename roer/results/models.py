@@ -36,7 +36,7 @@ class PeerGroupScores(models.Model):
     instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="+")
     peer_group = models.CharField(max_length=40)  # "all", "kind:gemeente" or "size:4"
     code = models.CharField(max_length=40)
-    entries = models.JSONField()  # [[organisation id, score], ...] sorted by score
+    entries = models.JSONField()  # [[organisation id, score], ...] sorted by score, ties by organisation id
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,18 +4,33 @@ A text identifies its writer more easily than a number, so the threshold for ope
 the group's score threshold (ROER_OPEN_ANSWER_THRESHOLD, and always at least one more than the group's own).
 Answers are never shown beside a respondent's scores, and never in the order they came in. Only what a
 scan manager published is shown (see roer.results.review), as published: with any parts taken out.
+
+The order is that of the answers' handles (`OpenAnswer.handle`): a random text drawn for each answer on
+its own when it is stored (`secrets.token_urlsafe`), unique, and shown to no reader. So the order tells
+nothing about when an answer came in (ids go up with arrival; handles do not), and nothing about which
+answers to different questions one person wrote (each of their answers drew its own handle, so their
+places in the lists are independent). It is the same order on every view, in the reports and in the
+export, so no reader can intersect two orders; and nothing a reader sees (the scan's code, its id, the
+page) can replay it. The scan manager who reviews the answers sees their handles, and with them this
+order; they read every answer anyway, and a handle says no more about its writer than its place does.
+
+The database does the ordering, in one query that reads only what is shown: for each question and
+readable group, the first `limit` answers by handle come from the index on (scan, status, group, code,
+handle), with their group's total counted from the same index. So neither Python nor the database passes
+every answer of a large scan to show a page.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
-from django.utils.crypto import salted_hmac
+from django.db import connection
+from django.db.models import Count, QuerySet, Value
 
-from roer.instruments.schema import Text
+from roer.instruments.schema import InstrumentDefinition, Text
 from roer.responses.models import OpenAnswer, OpenAnswerStatus, Response
 from roer.scans.models import RespondentGroup, Scan
 
@@ -39,13 +54,6 @@ def open_answer_threshold(group: RespondentGroup) -> int:
     return max(settings.ROER_OPEN_ANSWER_THRESHOLD, group.threshold + 1)
 
 
-def order_key(pk: int) -> str:
-    """A stable order that no reader can compute: keyed with the server's secret, so it reveals neither
-    the order in which answers came in (ids are sequential) nor which answers to different questions
-    came from the same person. A shuffle seeded with anything visible could be replayed and undone."""
-    return salted_hmac("roer.open_answers.order", str(pk)).hexdigest()
-
-
 @dataclass(frozen=True)
 class OpenAnswerGroups:
     """The scan's groups in order, and those with enough responses for their open answers to be read."""
@@ -65,21 +73,66 @@ def open_answer_groups(scan: Scan) -> OpenAnswerGroups:
 
 
 def open_answers(scan: Scan, *, limit: int | None = None) -> tuple[OpenQuestionAnswers, ...]:
+    """The published answers per open question and readable group, in the order of their handles: the
+    first `limit` of each (a page, a report) or all of them (`limit=None`, the export), with each
+    group's total. The page shows the export's first rows."""
     definition = scan.instrument_version.parsed
     found = open_answer_groups(scan)
     groups, allowed, responses = found.groups, found.allowed, found.responses
-    keyed: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-    for pk, code, group_id, text in OpenAnswer.objects.filter(
-        response__scan=scan, response__group__in=allowed, status=OpenAnswerStatus.PUBLISHED
-    ).values_list("pk", "code", "response__group_id", "published_text"):
-        keyed[(code, group_id)].append((order_key(pk), text))
+    published = OpenAnswer.objects.filter(scan=scan, status=OpenAnswerStatus.PUBLISHED, group__in=allowed)
+    shown: dict[tuple[str, int], list[str]] = defaultdict(list)
+    totals: dict[tuple[str, int], int] = {}
+    if allowed:
+        for code, group_id, text, count in _shown_and_counted(published, definition, allowed, limit):
+            if count:
+                totals[(code, group_id)] = count
+            else:
+                shown[(code, group_id)].append(text)
     result = []
     for question in definition.open_questions:
-        per_group = []
-        for group in allowed:
-            answers = [text for _key, text in sorted(keyed.get((question.code, group.pk), []))]
-            shown = answers if limit is None else answers[:limit]
-            per_group.append(OpenAnswerGroup(group, tuple(shown), len(answers)))
+        per_group = [
+            OpenAnswerGroup(
+                group, tuple(shown.get((question.code, group.pk), ())), totals.get((question.code, group.pk), 0)
+            )
+            for group in allowed
+        ]
         hidden = tuple(group for group in groups if group not in allowed and responses.get(group.pk, 0))
         result.append(OpenQuestionAnswers(question.code, question.others_text, tuple(per_group), hidden))
     return tuple(result)
+
+
+def _shown_and_counted(
+    published: QuerySet[OpenAnswer], definition: InstrumentDefinition, allowed: list[RespondentGroup], limit: int | None
+) -> list[tuple[str, int, str, int]]:
+    """In one query: (code, group, "", total) per question and group, then (code, group, text, 0) for
+    the answers shown, each question and group's first `limit` by handle.
+
+    Each part reads only its own rows from the index on (scan, status, group, code, handle), so a page
+    costs the same for 100 or 50,000 respondents. Django cannot put a part with its own ORDER BY and
+    LIMIT into a UNION on SQLite, so the parts are Django's own SQL, each wrapped as a subquery."""
+    counts = published.order_by().values("code", "group_id").annotate(text=Value(""), total=Count("pk"))
+    parts: list[QuerySet[Any, tuple[str, int, str, int]]] = [counts.values_list("code", "group_id", "text", "total")]
+    if limit is None:
+        parts.append(
+            published.order_by("code", "group_id", "handle")
+            .annotate(total=Value(0))
+            .values_list("code", "group_id", "published_text", "total")
+        )
+    else:
+        parts += [
+            published.filter(group=group, code=question.code)
+            .order_by("handle")
+            .annotate(total=Value(0))
+            .values_list("code", "group_id", "published_text", "total")[:limit]
+            for question in definition.open_questions
+            for group in allowed
+        ]
+    statements: list[str] = []
+    values: list[Any] = []
+    for part in parts:
+        sql, params = part.query.sql_with_params()
+        statements.append(f"SELECT * FROM ({sql}) AS part")  # noqa: S608 - Django's own SQL, values bound
+        values += params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), values)
+        return [(code, group_id, text, int(total)) for code, group_id, text, total in cursor.fetchall()]

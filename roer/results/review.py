@@ -1,10 +1,10 @@
 """What a scan manager sees when reviewing open answers before they are published.
 
 Only the answers of groups large enough for open answers at all (roer.results.open_answers): the
-manager runs the scan and must not read a small group's sentences either. Answers come in the keyed
-order readers get, never by arrival, and are named by a random handle, never by id. Each answer is
-screened (roer.lib.screening) for e-mail addresses, phone numbers, postcodes and name-like words, and for
-a language that few others in its group and question wrote in.
+manager runs the scan and must not read a small group's sentences either. Answers come in the order
+readers get (by their random handles, never by arrival), and are named by that handle, never by id.
+Each answer is screened (roer.lib.screening) for e-mail addresses, phone numbers, postcodes and
+name-like words, and for a language that few others in its group and question wrote in.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.db.models import Count
 from roer.instruments.schema import Text
 from roer.lib.screening import REDACTION_MARKER, Finding, Flag, findings, language_of
 from roer.responses.models import OpenAnswer, OpenAnswerStatus
-from roer.results.open_answers import open_answer_groups, open_answer_threshold, order_key
+from roer.results.open_answers import open_answer_groups, open_answer_threshold
 from roer.scans.models import Invitation, RespondentGroup, Scan
 
 
@@ -120,16 +120,16 @@ def review_items(scan: Scan) -> list[ReviewItem]:
     questions = {question.code: question.others_text for question in definition.open_questions}
     allowed = {group.pk: group for group in open_answer_groups(scan).allowed}
     rows = list(
-        OpenAnswer.objects.filter(response__scan=scan, response__group__in=list(allowed)).values_list(
-            "pk", "handle", "code", "response__group_id", "text", "status", "published_text"
-        )
+        OpenAnswer.objects.filter(scan=scan, group__in=list(allowed))
+        .order_by("handle")
+        .values_list("pk", "handle", "code", "group_id", "text", "status", "published_text")
     )
     names = invitee_name_words(scan)
     not_names = set(re.findall(r"\w+", scan.organisation.name))
     languages = {pk: language_of(text) for pk, _handle, _code, _group, text, _status, _published in rows}
     spoken = Counter((code, group, languages[pk]) for pk, _handle, code, group, _text, _status, _published in rows)
     items = []
-    for pk, handle, code, group_id, text, status, published in sorted(rows, key=lambda row: order_key(row[0])):
+    for pk, handle, code, group_id, text, status, published in rows:
         if code not in questions:
             continue
         found = findings(text, names, not_names)
@@ -165,7 +165,9 @@ def review_counts(items: list[ReviewItem]) -> ReviewCounts:
 def pending_count(scan: Scan) -> int:
     """Open answers of readable groups still waiting for review: what readers are told is missing."""
     allowed = open_answer_groups(scan).allowed
-    counted = OpenAnswer.objects.filter(
-        response__scan=scan, response__group__in=allowed, status=OpenAnswerStatus.PENDING
-    ).aggregate(n=Count("id"))
+    # By the answer's own scan and group: the index on (scan, status, group, ...) finds the waiting
+    # answers alone, however many the scan has published.
+    counted = OpenAnswer.objects.filter(scan=scan, group__in=allowed, status=OpenAnswerStatus.PENDING).aggregate(
+        n=Count("id")
+    )
     return int(counted["n"])

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy
-from scipy.stats.mstats import hdquantiles
+from numpy.typing import NDArray
+from scipy.stats import beta
 
 MIN_PEERS = 5  # for a median
 MIN_PEERS_FOR_QUARTILES = 10
@@ -27,11 +29,24 @@ class PeerStatistics:
     q3: float | None
 
 
+@lru_cache(maxsize=64)
+def _weights(n: int, p: float) -> NDArray[numpy.float64]:
+    """w₁ … wₙ of the Harrell-Davis estimate of Q(p) for n values. They depend on n and p alone, so one
+    page's peer groups of the same size share them. The same operations as scipy's `hdquantiles`, so
+    the estimates are the same to the last bit."""
+    cdf = beta.cdf(numpy.arange(n + 1) / float(n), (n + 1) * p, (n + 1) * (1 - p))
+    weights: NDArray[numpy.float64] = cdf[1:] - cdf[:-1]
+    weights.flags.writeable = False
+    return weights
+
+
 def harrell_davis(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:
     """Q(p) = Σ wᵢ x₍ᵢ₎ over the sorted values, wᵢ = I(i/n; a, b) - I((i-1)/n; a, b), where I is the
     regularised incomplete beta function, a = p(n + 1) and b = (1 - p)(n + 1)."""
-    estimates = hdquantiles(numpy.asarray(values, dtype=float), prob=list(probabilities))
-    return [float(value) for value in estimates]
+    ordered = numpy.sort(numpy.asarray(values, dtype=numpy.float64))
+    if ordered.size < 2:
+        return [float("nan")] * len(probabilities)
+    return [float(numpy.dot(_weights(int(ordered.size), float(p)), ordered)) for p in probabilities]
 
 
 def peer_statistics(values: Sequence[float]) -> PeerStatistics | None:
@@ -49,6 +64,7 @@ def percentile_rank(value: float, peers: Sequence[float]) -> float | None:
     """The share of peers scoring lower, counting ties as half: 0 is the lowest, 100 the highest."""
     if not peers:
         return None
-    below = sum(1 for peer in peers if peer < value)
-    equal = sum(1 for peer in peers if peer == value)
+    scores = numpy.asarray(peers, dtype=numpy.float64)
+    below = int(numpy.count_nonzero(scores < value))
+    equal = int(numpy.count_nonzero(scores == value))
     return 100 * (below + equal / 2) / len(peers)

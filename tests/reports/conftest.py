@@ -23,5 +23,7 @@ def closed(organisation, instrument_version):
     )
     staff = Response.objects.filter(scan=scan, group__kind=GroupKind.MEDEWERKERS).order_by("id")
     for response, text in zip(staff, TRICKY, strict=False):
-        OpenAnswer.objects.create(response=response, scan=response.scan, code="open_verbeteren", text=text)
+        OpenAnswer.objects.create(
+            response=response, scan=response.scan, group=response.group, code="open_verbeteren", text=text
+        )
     return publish_open_answers(scan)

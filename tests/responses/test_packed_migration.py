@@ -1,4 +1,5 @@
-"""The migration that packs answers keeps every answer stored before it, and gives open answers their scan."""
+"""The migration that packs answers keeps every answer stored before it, and gives open answers their scan
+and group."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_answers_stored_as_rows_are_packed_unchanged(organisation, instrument_ve
         codes = instrument_version.parsed.answer_codes()
         assert unpack(codes, bytes(Response.objects.get(pk=kept.pk).packed_answers)) == given
         assert unpack(codes, bytes(Response.objects.get(pk=empty.pk).packed_answers)) == {}
-        assert apps.get_model("responses", "OpenAnswer").objects.get().scan_id == scan.pk
+        moved = apps.get_model("responses", "OpenAnswer").objects.get()
+        assert (moved.scan_id, moved.group_id) == (scan.pk, group.pk)
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

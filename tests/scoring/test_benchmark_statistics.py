@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roer.scoring.benchmark import MIN_PEERS, MIN_PEERS_FOR_QUARTILES, peer_statistics
+from roer.scoring.benchmark import MIN_PEERS, MIN_PEERS_FOR_QUARTILES, harrell_davis, peer_statistics, percentile_rank
 
 
 def incomplete_beta(x: float, a: int, b: int) -> float:
@@ -68,3 +68,31 @@ def test_the_worked_example_of_docs_scoring_md():
     """Section 12: five peers 10, 35, 40, 70, 90 have a median of 47.65, not the third peer's 40."""
     statistics = peer_statistics([10.0, 35.0, 40.0, 70.0, 90.0])
     assert statistics.median == pytest.approx(47.6464, abs=1e-4)
+
+
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 200).map(lambda value: value / 2), st.floats(0, 100, allow_nan=False)),
+        min_size=2,
+        max_size=300,
+    )
+)
+def test_the_estimates_are_scipys_hdquantiles_to_the_last_bit(values):
+    """The weights are kept per number of peers; the estimates stay those of scipy's `hdquantiles`,
+    which computed them before, exactly (so no published figure moved)."""
+    import numpy
+    from scipy.stats.mstats import hdquantiles
+
+    probabilities = [0.25, 0.5, 0.75]
+    expected = [float(value) for value in hdquantiles(numpy.asarray(values, dtype=float), prob=probabilities)]
+    assert harrell_davis(values, probabilities) == expected
+    assert harrell_davis(values, [0.5]) == expected[1:2]
+
+
+@given(st.lists(st.integers(0, 20).map(lambda value: value * 5.0), min_size=1, max_size=40), st.integers(0, 20))
+def test_the_percentile_counts_lower_peers_and_half_the_equal_ones(peers, step):
+    value = step * 5.0
+    below = sum(1 for peer in peers if peer < value)
+    equal = sum(1 for peer in peers if peer == value)
+    assert percentile_rank(value, peers) == 100 * (below + equal / 2) / len(peers)
+    assert percentile_rank(value, []) is None

@@ -1,7 +1,7 @@
 """A response's scaled answers move from one row per answer into bytes on the response (one per question,
 in the version's order, see roer.scoring.packed); the stored dimension scores go, since figures compute
 them from the answers. Responses stored before are packed from their rows here, in chunks. Open answers
-carry their scan, so a page reads a scan's answers without passing every response of it."""
+carry their scan and group, so a page reads each group's first answers from an index."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -54,16 +54,21 @@ def unpack_answers(apps, schema_editor):
         )
 
 
-def scan_of_open_answers(apps, schema_editor):
+def scan_and_group_of_open_answers(apps, schema_editor):
     OpenAnswer = apps.get_model("responses", "OpenAnswer")
     Response = apps.get_model("responses", "Response")
+    own = Response.objects.filter(pk=models.OuterRef("response_id"))
     OpenAnswer.objects.update(
-        scan=models.Subquery(Response.objects.filter(pk=models.OuterRef("response_id")).values("scan_id")[:1])
+        scan=models.Subquery(own.values("scan_id")[:1]), group=models.Subquery(own.values("group_id")[:1])
     )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("responses", "0003_open_answer_review"), ("instruments", "0001_initial"), ("scans", "0001_initial")]
+    dependencies = [
+        ("responses", "0003_open_answer_review"),
+        ("instruments", "0001_initial"),
+        ("scans", "0001_initial"),
+    ]
 
     operations = [
         migrations.AddField(
@@ -81,14 +86,30 @@ class Migration(migrations.Migration):
                 null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="scans.scan"
             ),
         ),
-        migrations.RunPython(scan_of_open_answers, migrations.RunPython.noop, elidable=False),
+        migrations.AddField(
+            model_name="openanswer",
+            name="group",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="scans.respondentgroup"
+            ),
+        ),
+        migrations.RunPython(scan_and_group_of_open_answers, migrations.RunPython.noop, elidable=False),
         migrations.AlterField(
             model_name="openanswer",
             name="scan",
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="scans.scan"),
         ),
+        migrations.AlterField(
+            model_name="openanswer",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="scans.respondentgroup"
+            ),
+        ),
         migrations.AddIndex(
             model_name="openanswer",
-            index=models.Index(fields=["scan", "status", "code", "handle"], name="responses_o_scan_id_030234_idx"),
+            index=models.Index(
+                fields=["scan", "status", "group", "code", "handle"], name="responses_o_scan_id_2b7381_idx"
+            ),
         ),
     ]
