@@ -57,10 +57,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /health/ is answered here, before the rest of the stack (roer/lib/health.py).
+    "roer.lib.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "roer.lib.middleware.ChosenLanguageMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once (roer/lib/middleware.py)
+    "roer.lib.middleware.FixedPolicyCSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
