@@ -19,20 +19,45 @@ def constant(value: int) -> Chooser:
 
 
 def page_data(page: Page, definition: InstrumentDefinition, choose: Chooser, action: str = "next") -> dict[str, str]:
+    """What the page's form sends with the button `action`: its answers, the page's number and the button."""
     reverse = {item.code for item in definition.items() if item.reverse}
     data = {question.code: choose(question.code, question.code in reverse) for question in page.scaled_questions()}
     data.update({question.code: f"Antwoord op {question.code}" for question in page.open})
+    data["page"] = str(page.number)
     data["action"] = action
     return data
 
 
+def form_address(path: str, number: int, action: str, page_count: int) -> str:
+    """Where a browser posts page `number` of the link `path` with the button `action`: the page it leads
+    to, the page itself to save for later, the link itself to submit (responses/page.html)."""
+    if action == "previous":
+        return f"{path}{number - 1}/"
+    if action == "save":
+        return f"{path}{number}/"
+    if number == page_count:
+        return path
+    return f"{path}{number + 1}/"
+
+
+def post_page(client, path: str, page: Page, page_count: int, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Post page `page` as its form does with the button in data["action"]."""
+    return client.post(form_address(path, page.number, data["action"], page_count), data)
+
+
 def answer_all(client, path: str, definition: InstrumentDefinition, perspective: Perspective, choose: Chooser) -> None:
-    """Walk every page of the questionnaire and submit on the last one."""
+    """Walk every page of the questionnaire and submit on the last one: each save is answered with the next
+    page, the submit with the thank-you page."""
     pages = pages_for(definition, perspective)
     for page in pages:
         action = "submit" if page.number == len(pages) else "next"
-        response = client.post(f"{path}{page.number}/", page_data(page, definition, choose, action))
-        assert response.status_code == 302, response.content.decode()[:2000]
+        response = post_page(client, path, page, len(pages), page_data(page, definition, choose, action))
+        assert response.status_code == 200, response.content.decode()[:2000]
+        content = response.content.decode()
+        if action == "submit":
+            assert 'name="page"' not in content, content[:2000]  # the thank-you page, no form
+        else:
+            assert f'<input type="hidden" name="page" value="{page.number + 1}">' in content, content[:2000]
 
 
 def links_in_outbox() -> dict[str, str]:

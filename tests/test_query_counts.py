@@ -102,15 +102,16 @@ def test_a_questionnaire_page_and_a_save_make_a_fixed_number_of_queries(scan, in
 
     first = pages_for(definition, "others")[0]
     assert queries(client, f"{path}1/") == 1
-    # the lookup, the scan (shared lock), the invitation (locked), the draft read, then created or
-    # written, and the savepoint pair the test's own transaction turns the request's transaction into
+    # the lookup, the scan (shared lock), the invitation with its draft (locked, one query), the draft
+    # created or written, and the savepoint pair the test's own transaction turns the request's transaction into;
+    # the next page, sent in the same answer, adds none (it is filled from the draft the lookup read)
     data = page_data(first, definition, constant(3))
     with CaptureQueriesContext(connection) as first_save:
-        client.post(f"{path}1/", data)
-    assert len(first_save) == 7
+        assert client.post(f"{path}2/", data).status_code == 200
+    assert len(first_save) == 6
     with CaptureQueriesContext(connection) as later_save:
-        client.post(f"{path}1/", data)
-    assert len(later_save) == 7
+        assert client.post(f"{path}2/", data).status_code == 200
+    assert len(later_save) == 6
 
 
 def test_a_large_scans_export_page_makes_a_fixed_number_of_queries(

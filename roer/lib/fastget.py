@@ -28,8 +28,9 @@ class Part:
 
 
 class Select:
-    def __init__(self, parts: Sequence[Part], joins: str, where: str) -> None:
-        """joins and where are SQL text over the aliases, written with model metadata by the caller."""
+    def __init__(self, parts: Sequence[Part], joins: str, where: str, suffix: str = "") -> None:
+        """joins and where are SQL text over the aliases, written with model metadata by the caller;
+        suffix follows the WHERE clause (a locking clause such as FOR SHARE)."""
         self.parts = parts
         self._columns: list[tuple[Part, list[models.Field[Any, Any]]]] = []
         selected = []
@@ -40,7 +41,7 @@ class Select:
             fields = [_concrete(part.model, name) for name in names]
             self._columns.append((part, fields))
             selected += [f"{part.alias}.{quote(str(field.column))}" for field in fields]
-        self.sql = f"SELECT {', '.join(selected)} {joins} WHERE {where}"
+        self.sql = f"SELECT {', '.join(selected)} {joins} WHERE {where}{suffix}"
         self._converters: list[list[Converter]] | None = None
 
     def _converters_for(self) -> list[list[Converter]]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from roer.lib.errors import DomainError
+from roer.lib.fastget import Part, Select, column, table
 from roer.lifecycle import documents
 from roer.lifecycle.queue import runs_of
 from roer.results.figures import compute_figures
@@ -59,12 +60,27 @@ class ScanStateError(DomainError):
         super().__init__(_REFUSALS[state])
 
 
+_SHARED: Select | None = None
+
+
+def _shared_select() -> Select:
+    """The scan's row, held shared: FOR SHARE on PostgreSQL (the ORM only offers exclusive locks, and
+    answers must not queue behind each other); SQLite's IMMEDIATE transaction already holds the database.
+    Every save passes here, so the SELECT is written once (roer.lib.fastget) instead of compiled each time."""
+    global _SHARED
+    if _SHARED is None:
+        fields = [field.name for field in Scan._meta.concrete_fields]
+        suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
+        _SHARED = Select(
+            [Part(Scan, "s", fields)], f"FROM {table(Scan, 's')}", f"{column(Scan, 's', 'id')} = %s", suffix
+        )
+    return _SHARED
+
+
 def _locked(scan_id: int, *, shared: bool) -> Scan:
-    if shared and connection.vendor == "postgresql":
-        # FOR SHARE: the ORM only offers exclusive locks, and answers must not queue behind each other.
-        table = connection.ops.quote_name(Scan._meta.db_table)
-        found = list(Scan.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [scan_id]))  # noqa: S608
-        if not found:
+    if shared:
+        found = _shared_select().one(scan_id)
+        if not found or not isinstance(found[0], Scan):
             raise Scan.DoesNotExist
         return found[0]
     return Scan.objects.select_for_update().get(pk=scan_id)

@@ -1,12 +1,13 @@
 """Questionnaire pages rendered once and filled in per request.
 
 A questionnaire page differs between respondents only in the CSRF token, the page's own address (in the
-language switch) and the answers already given. The rest depends on the scan, the instrument version, the
-page, the perspective and the language, so it is rendered once per process with placeholders in those
-three places; a request then joins the pieces. Pages with validation errors take the ordinary way. The
-caller's key names a stored version of everything the page shows (the scan's revision, the immutable
-instrument version), so a changed scan gets new pages; the least recently used pages make way when the
-cache is full.
+language switch), the respondent's link (in the addresses the form posts to) and the answers already
+given. The rest depends on the scan, the instrument version, the page, the perspective and the language,
+so it is rendered once per process with placeholders in those places; a request then joins the pieces.
+Pages with validation errors take the ordinary way. The caller's key names a stored version of everything
+the page shows (the scan's revision, the immutable instrument version), so a changed scan gets new pages;
+the least recently used pages make way when the cache is full. The thank-you page, the same for everyone,
+is kept the same way.
 
 The shared render sees no one's session: a signed-in visitor's name or pending messages would otherwise
 be shown to every respondent after them (and the messages used up on a page that does not show them).
@@ -26,7 +27,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-CSRF, NEXT, QUESTIONS = "\x00csrf\x00", "\x00next\x00", "\x00questions\x00"
+CSRF, NEXT, LINK, QUESTIONS = "\x00csrf\x00", "\x00next\x00", "\x00link\x00", "\x00questions\x00"
+_MARKERS = (CSRF, NEXT, LINK, QUESTIONS)
 _MAX_CACHED = 512
 
 
@@ -71,7 +73,7 @@ _CACHE = _LeastRecentlyUsed(_MAX_CACHED)
 
 def _split(html: str) -> PageParts:
     parts: list[str] = [html]
-    for marker in (CSRF, NEXT, QUESTIONS):
+    for marker in _MARKERS:
         split: list[str] = []
         for part in parts:
             pieces = part.split(marker)
@@ -87,16 +89,20 @@ def render_page(
     request: HttpRequest,
     key: Hashable,
     template: str,
-    context: Mapping[str, object],
+    context: Callable[[], Mapping[str, object]],
     questions: Callable[[], str],
+    *,
+    link: str = "",
 ) -> str:
-    """The page for this request; `key` names everything the static parts depend on."""
+    """The page for this request; `key` names everything the static parts depend on, and `context` makes
+    the template's context, only when the page is not in the cache yet. The context gives LINK where the
+    template shows the respondent's link, which `link` then fills in."""
     page = _CACHE.get(key)
     if page is None:
         html = render_to_string(
             template,
             {
-                **context,
+                **context(),
                 "csrf_token": CSRF,
                 "next_path": NEXT,
                 "questions_html": mark_safe(QUESTIONS),  # noqa: S308 - our own placeholder
@@ -108,5 +114,10 @@ def render_page(
         )
         page = _split(html)
         _CACHE.put(key, page)
-    values = {CSRF: get_token(request), NEXT: escape(request.get_full_path()), QUESTIONS: questions()}
+    values = {
+        CSRF: get_token(request),
+        NEXT: escape(request.get_full_path()),
+        LINK: escape(link),
+        QUESTIONS: questions(),
+    }
     return "".join(values.get(part, part) for part in page.parts)

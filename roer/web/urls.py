@@ -54,12 +54,14 @@ questionnaire_urls = [
 ]
 
 urlpatterns = [
+    # The questionnaire first: it has the most requests, and the resolver tries the patterns in order.
+    path("a/", include((questionnaire_urls, "responses"))),
     path("", include((organisation_urls, "organisations"))),
     path("", include((scan_urls, "scans"))),
     path("", include((result_urls, "results"))),
     path("", include((report_urls, "reports"))),
-    path("a/", include((questionnaire_urls, "responses"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
+    # Answered by roer.lib.health.HealthCheckMiddleware before it gets here; named for reverse().
     path("health/", health, name="health"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -99,12 +99,17 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     }
 
     # --- A director answers with the keyboard only, leaves halfway, and comes back ----------------
+    link = links["d1@alfa.example"]
     respondent = new_context().new_page()
-    respondent.goto(links["d1@alfa.example"])
+    respondent.goto(link)
     expect(respondent.locator(".steps__text")).to_have_text("Stap 1 van 5")
     journey.check(respondent, "questionnaire page 1")
     answer_page_with_keyboard(respondent, presses=2)  # the third option: "Neutraal" (3)
     respondent.keyboard.press("Enter")
+    # The save is answered with the next page itself, at that page's address.
+    expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 5")
+    expect(respondent).to_have_url(re.compile(re.escape(f"{link}2/") + "$"))
+    respondent.reload()  # posts page 1 again: the same answers, the same page
     expect(respondent.locator(".steps__text")).to_have_text("Stap 2 van 5")
     respondent.context.close()  # the browser is closed halfway
 
@@ -112,15 +117,28 @@ def test_a_scan_from_creation_to_results_in_the_browser(
     back.goto(links["d1@alfa.example"])
     expect(back.locator(".steps__text")).to_have_text("Stap 2 van 5")
     journey.check(back, "questionnaire resumed on the developments page")
-    for step in (2, 3, 4):
+    for step in (2, 3):
         answer_page_with_keyboard(back, presses=2)
         back.keyboard.press("Enter")
         expect(back.locator(".steps__text")).to_have_text(f"Stap {step + 1} van 5")
+    # Previous, from the keyboard: page 3 again, at its own address, with its answers in place.
+    back.get_by_role("button", name="Vorige").focus()
+    back.keyboard.press("Enter")
+    expect(back.locator(".steps__text")).to_have_text("Stap 3 van 5")
+    expect(back).to_have_url(re.compile(re.escape(f"{link}3/") + "$"))
+    expect(back.locator("fieldset.question input:checked")).to_have_count(back.locator("fieldset.question").count())
+    back.get_by_role("button", name="Volgende").focus()
+    back.keyboard.press("Enter")
+    expect(back.locator(".steps__text")).to_have_text("Stap 4 van 5")
+    answer_page_with_keyboard(back, presses=2)
+    back.keyboard.press("Enter")
+    expect(back.locator(".steps__text")).to_have_text("Stap 5 van 5")
     journey.check(back, "questionnaire last page")
     answer_page_with_keyboard(back, presses=2)
     expect(back.locator(":focus")).to_have_text("Mijn antwoorden versturen")
     back.keyboard.press("Enter")
     expect(back.get_by_role("heading", level=1)).to_have_text("Bedankt")
+    expect(back).to_have_url(re.compile(re.escape(link) + "$"))  # the thank-you page is the link's own
     journey.check(back, "thank you")
     back.context.close()
 

@@ -15,7 +15,7 @@ from roer.responses.questionnaire import pages_for
 from roer.scans.models import AccessToken, GroupKind, Invitation
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
-from tests.helpers import answer_all, constant, draft_of, page_data, stored_answers, stored_scores
+from tests.helpers import answer_all, constant, draft_of, page_data, post_page, stored_answers, stored_scores
 
 
 @pytest.fixture
@@ -61,19 +61,22 @@ def test_every_item_is_a_fieldset_with_a_legend(client, staff_member, definition
 def test_each_page_saves_and_going_back_shows_the_answers(client, staff_member, definition):
     path = link_for(staff_member)
     pages = pages_for(definition, "others")
-    client.post(f"{path}1/", page_data(pages[0], definition, constant(5)))
+    client.post(f"{path}2/", page_data(pages[0], definition, constant(5)))
     draft = draft_of(staff_member, path)
     assert len(draft.answers) == len(pages[0].scaled)
     assert draft.page == 2
-    back = client.post(f"{path}2/", page_data(pages[1], definition, constant(3), action="previous"))
-    assert back.url == f"{path}1/"
+    back = client.post(f"{path}1/", page_data(pages[1], definition, constant(3), action="previous"))
+    assert back.status_code == 200  # page 1 itself, at its own address
+    shown = back.content.decode()
+    assert '<input type="hidden" name="page" value="1">' in shown
+    assert shown.count(" checked") == len(pages[0].scaled)
     assert draft_of(staff_member, path).page == 1
 
 
 def test_save_and_continue_later_keeps_answers_and_resumes_on_that_page(client, staff_member, definition):
     path = link_for(staff_member)
     pages = pages_for(definition, "others")
-    client.post(f"{path}1/", page_data(pages[0], definition, constant(4)))
+    client.post(f"{path}2/", page_data(pages[0], definition, constant(4)))
     response = client.post(f"{path}2/", page_data(pages[1], definition, constant(4), action="save"))
     assert response.status_code == 200
     assert Client().get(path).url == f"{path}2/"
@@ -85,9 +88,10 @@ def test_a_tampered_value_is_refused_and_the_other_answers_are_kept(client, staf
     data = page_data(first, definition, constant(4))
     bad_code = first.scaled[0].code
     data[bad_code] = "7"
-    response = client.post(f"{path}1/", data)
+    response = client.post(f"{path}2/", data)  # posted to the next page, as the form does
     assert response.status_code == 200
     assert response.context["form"].errors[bad_code]
+    assert response.context["page"].number == 1  # the page with the error is shown again
     draft = draft_of(staff_member, path)
     assert bad_code not in draft.answers
     assert len(draft.answers) == len(first.scaled) - 1
@@ -100,10 +104,10 @@ def test_dont_know_is_stored_as_no_value_and_blank_clears_an_earlier_answer(clie
     data = page_data(first, definition, constant(4))
     code = first.scaled[0].code
     data[code] = "dk"
-    client.post(f"{path}1/", data)
+    client.post(f"{path}2/", data)
     assert draft_of(staff_member, path).answers[code] is None
     data[code] = ""
-    client.post(f"{path}1/", data)
+    client.post(f"{path}2/", data)
     assert code not in draft_of(staff_member, path).answers
 
 
@@ -112,8 +116,9 @@ def test_an_open_answer_that_is_too_long_is_refused_but_the_rest_is_kept(client,
     last = pages_for(definition, "self")[-1]
     data = page_data(last, definition, constant(4), action="submit")
     data[last.open[0].code] = "x" * 5001
-    response = client.post(f"{path}{last.number}/", data)
+    response = client.post(path, data)  # the last page submits to the link itself
     assert response.status_code == 200
+    assert response.context["form"].errors[last.open[0].code]
     assert not Response.objects.exists()
     draft = draft_of(director, path)
     assert draft.answers["ref_verandering"] == 4
@@ -157,7 +162,7 @@ def test_submitting_twice_stores_one_response(client, director, definition):
     path = link_for(director)
     answer_all(client, path, definition, "self", constant(4))
     last = pages_for(definition, "self")[-1]
-    again = client.post(f"{path}{last.number}/", page_data(last, definition, constant(2), action="submit"))
+    again = client.post(path, page_data(last, definition, constant(2), action="submit"))
     assert again.status_code == 200
     assert Response.objects.count() == 1
     assert set(stored_scores(Response.objects.get()).values()) == {75.0}  # the first submit's answers
@@ -173,7 +178,7 @@ def test_two_simultaneous_submits_store_exactly_one_response(instrument_version)
     path = link_for(invitation)
     pages = pages_for(definition, "others")
     for page in pages[:-1]:
-        Client().post(f"{path}{page.number}/", page_data(page, definition, constant(3)))
+        post_page(Client(), path, page, len(pages), page_data(page, definition, constant(3)))
     data = page_data(pages[-1], definition, constant(3), action="submit")
     barrier = threading.Barrier(2)
     statuses = []
@@ -181,7 +186,8 @@ def test_two_simultaneous_submits_store_exactly_one_response(instrument_version)
     def submit():
         barrier.wait()
         try:
-            statuses.append(Client().post(f"{path}{pages[-1].number}/", data).status_code)
+            response = Client().post(path, data)
+            statuses.append((response.status_code, "Bedankt" in response.content.decode()))
         finally:
             connection.close()
 
@@ -190,7 +196,8 @@ def test_two_simultaneous_submits_store_exactly_one_response(instrument_version)
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200, 302]  # one stored it, the other was told it was already sent
+    # one stored it, the other was told it was already sent: both see the thank-you page
+    assert statuses == [(200, True), (200, True)]
     assert Response.objects.filter(scan=scan).count() == 1
 
 
@@ -218,7 +225,7 @@ def test_a_scan_whose_closing_date_has_passed_refuses_answers_at_once(client, di
     """Before the clock job has stored the closed state, the date alone already refuses the answer."""
     path = link_for(director)
     first = pages_for(definition, "self")[0]
-    assert client.post(f"{path}1/", page_data(first, definition, constant(4))).status_code == 302
+    assert client.post(f"{path}2/", page_data(first, definition, constant(4))).status_code == 200
     saved = draft_of(director, path).answers
     scan = director.scan
     scan.refresh_from_db()
@@ -272,8 +279,8 @@ def test_the_developments_page_stores_knowledge_and_impact(client, staff_member,
     developments = next(page for page in pages if page.developments)
     assert developments.number == 2
     first = developments.developments[0]
-    data = {first.knowledge.code: "2", first.impact.code: "dk", "action": "next"}
-    client.post(f"{path}{developments.number}/", data)
+    data = {first.knowledge.code: "2", first.impact.code: "dk", "page": str(developments.number), "action": "next"}
+    client.post(f"{path}{developments.number + 1}/", data)
     draft = draft_of(staff_member, path)
     assert draft.answers == {first.knowledge.code: 2, first.impact.code: None}
     page = client.get(f"{path}{developments.number}/").content.decode()

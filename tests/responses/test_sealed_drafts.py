@@ -20,7 +20,7 @@ from roer.responses.questionnaire import pages_for
 from roer.scans.models import AccessToken, GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
-from tests.helpers import answer_all, close, constant, draft_of, page_data
+from tests.helpers import answer_all, close, constant, draft_of, page_data, post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,11 @@ def director(scan):
 
 def save_last_page(client, director, path, text=DRAFT_TEXT, action="save"):  # type: ignore[no-untyped-def]
     definition = director.scan.instrument_version.parsed
-    last = pages_for(definition, "self")[-1]
+    pages = pages_for(definition, "self")
+    last = pages[-1]
     data = page_data(last, definition, constant(4), action=action)
     data[last.open[0].code] = text
-    return client.post(f"{path}{last.number}/", data)
+    return post_page(client, path, last, len(pages), data)
 
 
 def raw_draft_rows() -> list[bytes]:
@@ -111,7 +112,7 @@ def test_a_draft_saved_before_sealing_opens_once_and_is_sealed_by_the_next_save(
     )
     assert 'value="5" id="id_ken_tijd_4" checked' in client.get(f"{path}1/").content.decode()
     first = pages_for(director.scan.instrument_version.parsed, "self")[0]
-    client.post(f"{path}1/", page_data(first, director.scan.instrument_version.parsed, constant(3)))
+    client.post(f"{path}2/", page_data(first, director.scan.instrument_version.parsed, constant(3)))
     row = ResponseDraft.objects.get(invitation=director)
     assert row.unsealed is None
     assert draft_of(director, path).answers["ken_tijd"] == 3
