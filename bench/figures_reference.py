@@ -64,11 +64,11 @@ def reference_figures(version: InstrumentVersion, responses: list[tuple[str, byt
         ]
         if kind != GroupKind.DIRECTIE and any(code in own for own in keyed for code in statements):
             quality = {}
-            for _pillar, dimension in definition.dimensions():
-                wanted = [item.code for item in dimension.items]
+            for _pillar, defined in definition.dimensions():
+                wanted = [item.code for item in defined.items]
                 rows = [[own[code] for code in wanted] for own in keyed if all(code in own for code in wanted)]
                 sums = QualitySums.of(rows, len(wanted))
-                quality[dimension.code] = {
+                quality[defined.code] = {
                     "n": sums.n,
                     "sums": list(sums.sums),
                     "products": [list(line) for line in sums.products],

@@ -1,25 +1,35 @@
-"""Load test: Roer served as in production by gunicorn, driven over loopback by a separate asyncio client.
+"""Load test: Roer served as in production by gunicorn, beside its peer, driven over loopback by a separate
+asyncio client (bench/load_client.py).
 
-`.venv/bin/python -m bench.load` (about three minutes) runs, each against its own server:
+`.venv/bin/python -m bench.load` (`make load`, about five minutes) runs, each scenario against its own
+server but Roer and the peer alternating, so that other work on the machine weighs on both alike:
 
   (a) a bare WSGI hello (bench/load_hello_wsgi.py), to show what gunicorn and the client cost alone;
-  (b) Roer's GET /health/, a Django view through the whole middleware stack without the database;
-  (c) Roer's questionnaire: GET /a/<token>/1/ by token, then 50 respondents at once walking every page
-      (GET, POST action=next, ..., POST action=submit) with the CSRF cookie and token, as a browser would;
-  (d) the same questions in the PyPI package django-survey-and-report 1.5.0 (the peer), in its own virtual
-      environment and minimal project (bench/peer/), GET of its first page and the same walk;
-  and then (b) and (c) again on PostgreSQL (bin/with-postgres, a database of its own, dropped afterwards),
-  (c) once as Roer runs by default (connections kept 60 s) and once with a connection per request.
+  GET /health/ of Roer (which reads the database) and of the peer (a trivial view through its whole
+      middleware stack, bench/peer/peer_site/urls.py);
+  the first questionnaire page: Roer's GET /a/<token>/1/ and the peer's GET /survey/<id>/;
+  a complete respondent, at 20 and at 50 users, in LOAD_ROUNDS (2) rounds: every page as a browser walks it
+      (GET the first page, POST each page with an answer for every question to the address its form
+      names, follow a redirect if there is one, POST the last page), with the CSRF cookie and token. Roer
+      answers a save with the next page, so a respondent is one GET and one POST per page; the peer
+      (django-survey-and-report 1.5.0 in its own virtual environment, bench/peer/) redirects after every
+      POST, so a GET and a POST per page.
+  and then on PostgreSQL (bin/with-postgres, a database of its own, dropped afterwards) Roer's /health/,
+  first page and complete respondent at 50 users, as Roer runs by default (connections kept 60 s) and with a
+  connection per request.
 
 Every server runs from a throw-away folder with DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1
 and SQLite with WAL and IMMEDIATE transactions (Roer's settings.py; the peer's settings do the same), after
-migrate, collectstatic and load_instrument. Every scenario uses the same client settings: concurrency 50,
-a warm-up, then a fixed measuring time. After the walks the database is checked for lost answers.
+migrate, collectstatic and load_instrument, with the same gunicorn settings for Roer and the peer. Every
+scenario uses the same client settings: a warm-up, then a fixed measuring time. After the walks both
+databases are checked for lost answers.
 
 Environment knobs (for experiments; the defaults are what `make` runs): LOAD_WORKER_CLASS, LOAD_WORKERS,
-LOAD_THREADS, LOAD_REUSE_PORT=1, LOAD_DURATION, LOAD_WARMUP, LOAD_CONCURRENCY, LOAD_SKIP_PEER=1,
-LOAD_SKIP_POSTGRES=1, LOAD_KEEP=1 (keep the throw-away folder), LOAD_ROER_APP (another WSGI entry point, to
-try a change without touching roer/).
+LOAD_THREADS, LOAD_REUSE_PORT=1, LOAD_DURATION, LOAD_WARMUP, LOAD_USERS (the walks' users, "20,50"),
+LOAD_CONCURRENCY (the GETs' users), LOAD_ROUNDS, LOAD_SKIP_PEER=1, LOAD_SKIP_POSTGRES=1, LOAD_SKIP_HELLO=1,
+LOAD_KEEP=1 (keep the throw-away folder), LOAD_ROER_APP (another WSGI entry point, to try a change without
+touching roer/), LOAD_ROER_ROOT (serve Roer from another checkout, for example `git archive` of an earlier
+commit, to measure before and after with the same client).
 
 Every server is stopped on the way out, also on errors and signals; should this process be killed outright,
 its servers get SIGTERM from the kernel (PR_SET_PDEATHSIG).
@@ -49,37 +59,39 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+ROER_ROOT = Path(os.environ.get("LOAD_ROER_ROOT", str(ROOT))).resolve()  # the Roer that is served
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 PEER_DIR = ROOT / "bench" / "peer"
 PEER_REQUIREMENTS = ["django-survey-and-report==1.5.0", "Django==5.2.19", "gunicorn==27.0.1"]
 LOAD_DATABASE = "roer_load"
 
-# gthread, 3 processes with 1 thread each; LOAD_* variables override it for experiments.
+# gthread, 3 processes with 1 thread each, for Roer and the peer alike; LOAD_* variables override it.
 WORKER_CHOICE = [
     "workers: 3 processes of 1 thread (gthread, for keep-alive). Django is CPU-bound: threads in one process",
     "  contend for the GIL, and every extra thread cost more than it gained once the questionnaire stopped",
     "  waiting on the database. A third process keeps both cores busy while one waits for SQLite's write",
-    "  lock. Tried on this 2-core machine: gthread 2x4 (questionnaire GET 36% of the Django hello, 260",
-    "  saves/s), 2x1 (52%, 300/s), 3x1 (49%, 330/s), 4x1 (50%, 290/s, p99 up to 450 ms); sync workers lose",
-    "  keep-alive (30-50% fewer saves/s).",
+    "  lock. Sync workers lose keep-alive (30-50% fewer saves/s).",
 ]
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS", "gthread")
 WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
 THREADS = int(os.environ.get("LOAD_THREADS", "1"))
 REUSE_PORT = os.environ.get("LOAD_REUSE_PORT", "0") == "1"
 ROER_APP = os.environ.get("LOAD_ROER_APP", "roer.wsgi:application")  # another entry point, to try a change
-CONCURRENCY = int(os.environ.get("LOAD_CONCURRENCY", "50"))
+CONCURRENCY = int(os.environ.get("LOAD_CONCURRENCY", "50"))  # users of the GET scenarios
+USERS = [int(users) for users in os.environ.get("LOAD_USERS", "20,50").split(",")]  # users of the walks
+ROUNDS = int(os.environ.get("LOAD_ROUNDS", "2"))
 WARMUP = float(os.environ.get("LOAD_WARMUP", "3"))
 DURATION = float(os.environ.get("LOAD_DURATION", "10"))
 
 GET_TOKENS = 200  # distinct respondents whose first page the GET scenario reads
-WALK_RESPONDENTS = 2000  # more than 50 users can walk in the measuring time: nobody answers twice
+WALK_RESPONDENTS = 3000  # more than a walk can finish in its time: nobody answers twice
 
-# Goals
-GOAL_GET_SHARE = 0.40
-GOAL_POST_RPS = 100.0
-GOAL_P99_MS = 1000.0
+# Goals (issue 11, and the earlier ones that still hold)
+GOAL_RESPONDENT_FACTOR = 5.0  # complete respondents per second, Roer against the peer, at every USERS
+GOAL_SAVE_P99_MS = 300.0  # page saves at the most users
+GOAL_HEALTH_FACTOR = 0.9  # Roer's /health/ against the peer's trivial view
+GOAL_PAGE_FACTOR = 15.0  # Roer's first page against the peer's first page
 GOAL_MEMORY_MB = 150.0
 GOAL_POSTGRES_FACTOR = 2.0
 
@@ -328,7 +340,7 @@ def drive(server: Server, label: str, config: dict[str, Any], folder: Path) -> d
     config_path.write_text(json.dumps(config), encoding="utf-8")
     offset = server.log_size()
     server.reset_memory()
-    progress(f"{label}: {CONCURRENCY} concurrent, {WARMUP:g} s warm-up + {DURATION:g} s")
+    progress(f"{label}: {config['concurrency']} concurrent, {WARMUP:g} s warm-up + {DURATION:g} s")
     server_cpu = server.cpu_seconds()
     client_cpu = _children_cpu()
     database_cpu = database_cpu_seconds()
@@ -348,14 +360,16 @@ def drive(server: Server, label: str, config: dict[str, Any], folder: Path) -> d
     result["peak_rss_mb"] = server.peak_rss_kb / 1024
     result["peak_total_mb"] = server.peak_total_kb / 1024
     result["label"] = label
+    result["concurrency"] = config["concurrency"]
     progress(
         f"  server workers used {result['server_cpu_share']:.2f} CPU cores "
         f"({result['server_cpu_ms_per_request']:.1f} ms CPU per request), the client {result['client_cpu_share']:.2f}"
         + (f", PostgreSQL {result['database_cpu_share']:.2f}" if result["database_cpu_share"] >= 0.01 else "")
     )
     for kind, tally in result["tallies"].items():
+        what = "respondents" if kind == "respondent" else "requests"
         progress(
-            f"  {kind:<12} {tally['count']:>6} requests  {tally['rps']:7.1f}/s  p50 {_ms(tally['p50_ms'])}  "
+            f"  {kind:<12} {tally['count']:>6} {what:<11} {tally['rps']:7.1f}/s  p50 {_ms(tally['p50_ms'])}  "
             f"p99 {_ms(tally['p99_ms'])}  errors {tally['errors']}"
         )
     return result
@@ -382,85 +396,60 @@ def roer_environment(folder: Path, database_url: str) -> dict[str, str]:
             "ROER_VAR_DIR": str(folder),
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "roer.settings",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(ROER_ROOT),
         }
     )
     return env
 
 
-def roer_phase(folder: Path, database_url: str, label: str, *, per_request_variant: bool = False) -> dict[str, Any]:
-    """Set Roer up on `database_url`, serve it, run (b) and (c), check the database; returns the figures.
-
-    With `per_request_variant`, (c) runs once more on a server with DB_CONN_MAX_AGE=0 (a new connection per
-    request), on respondents of its own, to show what Roer's default of keeping connections saves."""
+def roer_setup(folder: Path, database_url: str, label: str, counts: list[int]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Roer's database on `database_url`, migrated, with the instrument and a scan open today whose
+    invitations come in sets of `counts`, each with its own link; returns the environment and the seed."""
     folder.mkdir(parents=True, exist_ok=True)
     env = roer_environment(folder, database_url)
-    progress(f"{label}: migrate, collectstatic, load_instrument")
-    manage = [PYTHON, str(ROOT / "manage.py")]
-    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env=env, what="migrate")
-    run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env=env, what="collectstatic")
-    run([*manage, "load_instrument", "--verbosity", "0"], env=env, what="load_instrument")
+    progress(f"{label}: migrate, collectstatic, load_instrument" + ("" if ROER_ROOT == ROOT else f" ({ROER_ROOT})"))
+    manage = [PYTHON, str(ROER_ROOT / "manage.py")]
+    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env=env, cwd=ROER_ROOT, what="migrate")
+    run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env=env, cwd=ROER_ROOT, what="collectstatic")
+    run([*manage, "load_instrument", "--verbosity", "0"], env=env, cwd=ROER_ROOT, what="load_instrument")
     seed_path = folder / "seed.json"
-    counts = [GET_TOKENS, WALK_RESPONDENTS] + ([WALK_RESPONDENTS] if per_request_variant else [])
     run(
         [PYTHON, "-m", "bench.load_roer_db", "seed", str(seed_path), *map(str, counts)],
         env=env,
+        cwd=ROER_ROOT,
         what="creating respondents",
     )
     seed = json.loads(seed_path.read_text(encoding="utf-8"))
-    get_set = seed["sets"][0]
-    progress(f"{label}: scan {seed['scan']} open today, {sum(counts)} invitations with a token each")
-    results: dict[str, Any] = {"seed_pages": seed["pages"], "dont_know": seed["dont_know"]}
-    records: list[dict[str, Any]] = []
-    hwm = 0
-    variants = [("", env)]
-    if per_request_variant:
-        variants.append((", DB_CONN_MAX_AGE=0", {**env, "DB_CONN_MAX_AGE": "0"}))
-    for number, (variant, variant_env) in enumerate(variants):
-        server = Server(f"roer-{label}{'-per-request' if number else ''}", ROER_APP, variant_env, folder)
-        suffix = "_per_request" if number else ""
-        try:
-            server.start()
-            if not number:
-                results["b"] = drive(
-                    server, f"({label}) b: Django GET /health/", {"kind": "get", "urls": ["/health/"]}, folder
-                )
-            results["c_get" + suffix] = drive(
-                server,
-                f"({label}{variant}) c: GET /a/<token>/1/",
-                {"kind": "get", "urls": [f"/a/{entry['token']}/1/" for entry in get_set]},
-                folder,
-            )
-            results["c_walk" + suffix] = drive(
-                server,
-                f"({label}{variant}) c: walk (GET, POST next ... POST submit)",
-                {"kind": "walk", "flavour": "roer", "respondents": seed["sets"][1 + number]},
-                folder,
-            )
-        finally:
-            server.stop()
-        hwm = max(hwm, *server.hwm_kb.values(), 0)
-        records += results["c_walk" + suffix].pop("records")
-    results["hwm_mb"] = hwm / 1024
+    progress(f"{label}: scan {seed['scan']} open today, {sum(counts)} invitations with a link each")
+    return env, seed
+
+
+def roer_verify(folder: Path, env: dict[str, str], scan: int, records: list[dict[str, Any]], label: str) -> Any:
     records_path = folder / "records.json"
-    records_path.write_text(json.dumps({"scan": seed["scan"], "records": records}))
+    records_path.write_text(json.dumps({"scan": scan, "records": records}))
     verify_path = folder / "verify.json"
     run(
         [PYTHON, "-m", "bench.load_roer_db", "verify", str(records_path), str(verify_path)],
         env=env,
+        cwd=ROER_ROOT,
         what="checking the database",
     )
-    results["verify"] = verify = json.loads(verify_path.read_text(encoding="utf-8"))
+    verify = json.loads(verify_path.read_text(encoding="utf-8"))
     progress(
         f"{label}: zero-loss check {'passed' if verify['ok'] else 'FAILED'}: {verify['responses_stored']} responses "
         f"stored for {verify['submits_counted']} submits, {verify['drafts_checked']} drafts checked"
     )
-    return results
+    return verify
+
+
+def roer_server(name: str, env: dict[str, str], folder: Path) -> Server:
+    return Server(name, ROER_APP, env, folder, cwd=ROER_ROOT)
 
 
 def hello_phase(folder: Path) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     env = roer_environment(folder, "sqlite://:memory:")
+    env["PYTHONPATH"] = str(ROOT)
     server = Server("hello", "bench.load_hello_wsgi:application", env, folder)
     try:
         server.start()
@@ -471,7 +460,15 @@ def hello_phase(folder: Path) -> dict[str, Any]:
 
 
 # --- the peer -----------------------------------------------------------------------------------------
-def peer_phase(folder: Path, pages: list[dict[str, Any]], dont_know: str) -> dict[str, Any]:
+@dataclass
+class Peer:
+    env: dict[str, str]
+    python: str
+    gunicorn: str
+    seed: dict[str, Any]
+
+
+def peer_setup(folder: Path, pages: list[dict[str, Any]], dont_know: str) -> Peer:
     folder.mkdir(parents=True, exist_ok=True)
     venv = folder / "venv"
     progress("peer: python3 -m venv, pip install " + " ".join(PEER_REQUIREMENTS))
@@ -500,38 +497,102 @@ def peer_phase(folder: Path, pages: list[dict[str, Any]], dont_know: str) -> dic
     run([python, str(PEER_DIR / "peer_db.py"), "seed", str(pages_path), str(seed_path)], env=env, what="peer seed")
     seed = json.loads(seed_path.read_text(encoding="utf-8"))
     progress(f"peer: survey {seed['survey']}: {seed['questions']} questions on {seed['pages']} pages")
-    server = Server("peer", "peer_site.wsgi:application", env, folder, gunicorn=str(venv / "bin" / "gunicorn"))
-    results: dict[str, Any] = {"seed": seed}
-    try:
-        server.start()
-        results["d_get"] = drive(
-            server, "d: peer GET /survey/<id>/", {"kind": "get", "urls": [f"/survey/{seed['survey']}/"]}, folder
-        )
-        results["d_walk"] = drive(
-            server,
-            "d: peer walk (GET, POST ... last POST)",
-            {
-                "kind": "walk",
-                "flavour": "peer",
-                "peer_pages": seed["pages"],
-                "respondents": [{"survey": seed["survey"], "n": n} for n in range(WALK_RESPONDENTS)],
-            },
-            folder,
-        )
-    finally:
-        server.stop()
-    results["hwm_mb"] = max(server.hwm_kb.values(), default=0) / 1024
+    return Peer(env, python, str(venv / "bin" / "gunicorn"), seed)
+
+
+def peer_verify(folder: Path, peer: Peer, records: list[dict[str, Any]]) -> Any:
     records_path = folder / "records.json"
-    records_path.write_text(json.dumps({"survey": seed["survey"], "records": results["d_walk"]["records"]}))
+    records_path.write_text(json.dumps({"survey": peer.seed["survey"], "records": records}))
     verify_path = folder / "verify.json"
     run(
-        [python, str(PEER_DIR / "peer_db.py"), "verify", str(records_path), str(verify_path)],
-        env=env,
+        [peer.python, str(PEER_DIR / "peer_db.py"), "verify", str(records_path), str(verify_path)],
+        env=peer.env,
         what="checking the peer's database",
     )
-    results["verify"] = json.loads(verify_path.read_text(encoding="utf-8"))
-    results["d_walk"].pop("records")
-    return results
+    verify = json.loads(verify_path.read_text(encoding="utf-8"))
+    progress(f"peer: zero-loss check {'passed' if verify['ok'] else 'FAILED'}")
+    return verify
+
+
+# --- Roer beside the peer -----------------------------------------------------------------------------
+def walk_key(users: int, number: int) -> str:
+    return f"walk-{users}-{number}"
+
+
+def comparison_phase(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
+    """Roer and the peer on SQLite, their scenarios alternating; returns Roer's figures, the peer's (None
+    when it could not be measured) and why not."""
+    walks = [(users, number) for number in range(ROUNDS) for users in USERS]
+    counts = [GET_TOKENS] + [WALK_RESPONDENTS] * len(walks)
+    database = folder / "sqlite" / "roer.sqlite3"
+    env, seed = roer_setup(folder / "sqlite", f"sqlite:///{database}", "sqlite", counts)
+    peer: Peer | None = None
+    peer_error = ""
+    if os.environ.get("LOAD_SKIP_PEER"):
+        peer_error = "skipped (LOAD_SKIP_PEER)"
+    else:
+        try:
+            peer = peer_setup(folder / "peer", seed["pages"], seed["dont_know"])
+        except Exception as exc:  # Roer is still measured and printed
+            peer_error = _reason(exc)
+            progress(f"peer FAILED: {exc}")
+    roer: dict[str, Any] = {}
+    theirs: dict[str, Any] = {}
+    records: dict[str, list[dict[str, Any]]] = {"roer": [], "peer": []}
+    servers = {"roer": roer_server("roer-sqlite", env, folder / "sqlite")}
+    if peer is not None:
+        servers["peer"] = Server(
+            "peer", "peer_site.wsgi:application", peer.env, folder / "peer", gunicorn=peer.gunicorn
+        )
+    try:
+        for server in servers.values():
+            server.start()
+
+        def both(
+            key: str, roer_config: dict[str, Any], peer_config: dict[str, Any] | None, *, peer_first: bool
+        ) -> None:
+            order = (
+                [("peer", peer_config), ("roer", roer_config)]
+                if peer_first
+                else [("roer", roer_config), ("peer", peer_config)]
+            )
+            for who, config in order:
+                if config is None or who not in servers:
+                    continue
+                label = f"{who} {key}"
+                result = drive(servers[who], label, config, folder)
+                records[who] += result.pop("records")
+                (roer if who == "roer" else theirs)[key] = result
+
+        peer_survey = peer.seed["survey"] if peer else 0
+        both("health", {"kind": "get", "urls": ["/health/"]}, {"kind": "get", "urls": ["/health/"]}, peer_first=False)
+        both(
+            "page",
+            {"kind": "get", "urls": [f"/a/{entry['token']}/1/" for entry in seed["sets"][0]]},
+            {"kind": "get", "urls": [f"/survey/{peer_survey}/"]},
+            peer_first=True,
+        )
+        for index, (users, number) in enumerate(walks):
+            mine = {"kind": "walk", "flavour": "roer", "concurrency": users, "respondents": seed["sets"][1 + index]}
+            peer_config = None
+            if peer is not None:
+                respondents = [{"survey": peer_survey, "n": n} for n in range(WALK_RESPONDENTS)]
+                peer_config = {
+                    "kind": "walk",
+                    "flavour": "peer",
+                    "concurrency": users,
+                    "peer_pages": peer.seed["pages"],
+                    "respondents": respondents,
+                }
+            both(walk_key(users, number), mine, peer_config, peer_first=index % 2 == 1)
+    finally:
+        for server in servers.values():
+            server.stop()
+    roer["hwm_mb"] = max(servers["roer"].hwm_kb.values(), default=0) / 1024
+    roer["verify"] = roer_verify(folder / "sqlite", env, seed["scan"], records["roer"], "sqlite")
+    if peer is not None:
+        theirs["verify"] = peer_verify(folder / "peer", peer, records["peer"])
+    return roer, (theirs if peer is not None else None), peer_error
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
@@ -550,13 +611,49 @@ def postgres_inner(result_path: Path, folder: Path) -> int:
     run([*psql, f"CREATE DATABASE {LOAD_DATABASE}"], env=env, what="creating the load database")
     progress(f"postgresql: database {LOAD_DATABASE} created")
     try:
-        results = roer_phase(folder, database_url, "postgresql", per_request_variant=True)
+        results = postgres_scenarios(folder, database_url)
     finally:
         run([*psql, f"DROP DATABASE IF EXISTS {LOAD_DATABASE} WITH (FORCE)"], env=env, what="dropping")
         progress(f"postgresql: database {LOAD_DATABASE} dropped")
-    results.pop("seed_pages", None)
     result_path.write_text(json.dumps(results), encoding="utf-8")
     return 0
+
+
+def postgres_scenarios(folder: Path, database_url: str) -> dict[str, Any]:
+    """/health/, the first page and a complete respondent at the most users, as Roer runs by default; the
+    first page and the respondent again with a connection per request (DB_CONN_MAX_AGE=0), to show what
+    keeping connections saves."""
+    users = max(USERS)
+    env, seed = roer_setup(folder, database_url, "postgresql", [GET_TOKENS, WALK_RESPONDENTS, WALK_RESPONDENTS])
+    results: dict[str, Any] = {}
+    records: list[dict[str, Any]] = []
+    hwm = 0
+    for number, (suffix, variant_env) in enumerate([("", env), ("_per_request", {**env, "DB_CONN_MAX_AGE": "0"})]):
+        server = roer_server(f"roer-postgresql{suffix.replace('_', '-')}", variant_env, folder)
+        label = "postgresql" + (", DB_CONN_MAX_AGE=0" if number else "")
+        try:
+            server.start()
+            if not number:
+                results["health"] = drive(
+                    server, f"({label}) roer health", {"kind": "get", "urls": ["/health/"]}, folder
+                )
+            results["page" + suffix] = drive(
+                server,
+                f"({label}) roer page",
+                {"kind": "get", "urls": [f"/a/{entry['token']}/1/" for entry in seed["sets"][0]]},
+                folder,
+            )
+            walk = {"kind": "walk", "flavour": "roer", "concurrency": users, "respondents": seed["sets"][1 + number]}
+            results["walk" + suffix] = drive(server, f"({label}) roer {walk_key(users, 0)}", walk, folder)
+        finally:
+            server.stop()
+        hwm = max(hwm, *server.hwm_kb.values(), 0)
+        records += results["walk" + suffix].pop("records")
+    for result in (results["health"], results["page"], results["page_per_request"]):
+        result.pop("records", None)
+    results["hwm_mb"] = hwm / 1024
+    results["verify"] = roer_verify(folder, env, seed["scan"], records, "postgresql")
+    return results
 
 
 def postgres_phase(folder: Path) -> dict[str, Any]:
@@ -580,201 +677,292 @@ def postgres_phase(folder: Path) -> dict[str, Any]:
     return json.loads(result_path.read_text(encoding="utf-8"))
 
 
+# --- pooling the rounds -------------------------------------------------------------------------------
+def pooled(results: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    """One kind of request (or "respondent") over several runs of a scenario: the rate over their summed
+    measuring time, the percentiles over all their latencies, the errors summed."""
+    runs = [result for result in results if kind in result["tallies"]]
+    if not runs:
+        return None
+    latencies = sorted(latency for result in runs for latency in result["latencies"].get(kind, []))
+    window = sum(DURATION if kind == "respondent" else result["elapsed"] for result in runs)
+
+    def percentile(share: float) -> float | None:
+        if not latencies:
+            return None
+        return latencies[min(len(latencies) - 1, round(share * (len(latencies) - 1)))] * 1000
+
+    error_kinds: dict[str, int] = {}
+    for result in runs:
+        for name, number in result["tallies"][kind]["error_kinds"].items():
+            error_kinds[name] = error_kinds.get(name, 0) + number
+    return {
+        "count": len(latencies),
+        "rps": len(latencies) / window if window else 0.0,
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "errors": sum(result["tallies"][kind]["errors"] for result in runs),
+        "error_kinds": error_kinds,
+    }
+
+
+def server_figures(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the server did over several runs: CPU per request, cores, 'database is locked', memory."""
+    requests = sum(result["all_requests"] for result in results)
+    return {
+        "cpu_ms": sum(result["server_cpu_ms_per_request"] * result["all_requests"] for result in results)
+        / max(1, requests),
+        "cores": sum(result["server_cpu_share"] for result in results) / max(1, len(results)),
+        "client_cores": sum(result["client_cpu_share"] for result in results) / max(1, len(results)),
+        "database_cores": sum(result["database_cpu_share"] for result in results) / max(1, len(results)),
+        "locked": sum(result["locked"] for result in results),
+        "rss_mb": max((result["peak_rss_mb"] for result in results), default=0.0),
+        "total_mb": max((result["peak_total_mb"] for result in results), default=0.0),
+    }
+
+
+def walks_at(results: dict[str, Any], users: int) -> list[dict[str, Any]]:
+    return [results[walk_key(users, number)] for number in range(ROUNDS) if walk_key(users, number) in results]
+
+
 # --- the table ----------------------------------------------------------------------------------------
-def _row(name: str, tally: dict[str, Any] | None, result: dict[str, Any], extra: str = "", cpu: bool = True) -> str:
-    if tally is None:
-        return f"{name:<44} {'(no requests)':>9}"
-    cpu_text = (
-        f"{result['server_cpu_ms_per_request']:>7.1f} "
-        f"{result['server_cpu_share']:>4.1f}+{result['client_cpu_share']:.1f}"
-        if cpu
-        else f"{'':>7} {'':>8}"
-    )
-    if cpu and result.get("database_cpu_share", 0.0) >= 0.05:
-        extra = f"PostgreSQL used {result['database_cpu_share']:.1f} cores {extra}".rstrip()
-    return (
-        f"{name:<44} {tally['rps']:>9.1f} {_fmt(tally['p50_ms']):>7} {_fmt(tally['p95_ms']):>7} "
-        f"{_fmt(tally['p99_ms']):>7} {tally['errors']:>6} {result['locked']:>7} "
-        f"{result['peak_rss_mb']:>6.0f} {result['peak_total_mb']:>6.0f} {cpu_text}  {extra}"
-    ).rstrip()
+HEADER = (
+    f"{'scenario':<46} {'users':>5} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+    f"{'locked':>6} {'RSS MB':>6} {'sum MB':>6} {'CPU ms':>7} {'cores':>8}"
+)
 
 
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
-def _posts(result: dict[str, Any]) -> dict[str, Any] | None:
-    """Page saves and submits together (the client keeps their own percentiles)."""
-    posts = result["tallies"].get("POST")
-    if posts is None:
-        return None
-    return {
-        **posts,
-        "saves": result["tallies"].get("POST save", {}).get("count", 0),
-        "submits": result["tallies"].get("POST submit", {}).get("count", 0),
-    }
+def _row(
+    name: str, users: int, tally: dict[str, Any] | None, server: dict[str, Any] | None, cpu_ms: float | None = None
+) -> str:
+    if tally is None:
+        return f"{name:<46} {users:>5} {'(none)':>8}"
+    if server is None:
+        tail = ""
+    else:
+        cores = f"{server['cores']:.1f}+{server['client_cores']:.1f}"
+        cpu = f"{cpu_ms if cpu_ms is not None else server['cpu_ms']:>7.1f}"
+        tail = f"{server['locked']:>6} {server['rss_mb']:>6.0f} {server['total_mb']:>6.0f} {cpu} {cores:>8}"
+        if server["database_cores"] >= 0.05:
+            tail += f"  PostgreSQL used {server['database_cores']:.1f} cores"
+    return (
+        f"{name:<46} {users:>5} {tally['rps']:>8.1f} {_fmt(tally['p50_ms']):>7} {_fmt(tally['p95_ms']):>7} "
+        f"{_fmt(tally['p99_ms']):>7} {tally['errors']:>6} {tail}"
+    ).rstrip()
+
+
+def _get_rows(name: str, result: dict[str, Any] | None) -> list[str]:
+    if result is None:
+        return []
+    return [_row(name, result["concurrency"], pooled([result], "GET"), server_figures([result]))]
+
+
+PAGE_KINDS = ("GET page", "POST save", "POST submit")
+
+
+def requests_per_respondent(runs: list[dict[str, Any]]) -> int | None:
+    """How many requests a complete respondent makes (the median over every walk that ended)."""
+    made = sorted(number for result in runs for number in result.get("walk_requests", []))
+    return made[len(made) // 2] if made else None
+
+
+def respondent_rate(runs: list[dict[str, Any]]) -> float:
+    """Complete respondents per second in the steady state: the walks' requests per second over the
+    requests one complete respondent makes. Counting the walks that end in the measuring time instead
+    would depend on when they began: one of the peer's walks at 50 users takes longer than that time."""
+    each = requests_per_respondent(runs)
+    window = sum(result["elapsed"] for result in runs)
+    if not each or not window:
+        return 0.0
+    return sum(_count(pooled(runs, kind)) for kind in PAGE_KINDS) / window / each
+
+
+def _walk_rows(name: str, runs: list[dict[str, Any]], users: int) -> list[str]:
+    """A complete respondent (its rate, and the whole walk's latency), then its requests by kind."""
+    if not runs:
+        return [f"{name:<46} {users:>5} {'(not measured)':>8}"]
+    server = server_figures(runs)
+    walks = pooled(runs, "respondent") or {"count": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None}
+    each = requests_per_respondent(runs)
+    errors = sum(_errors(pooled(runs, kind)) for kind in PAGE_KINDS)
+    respondents = {**walks, "rps": respondent_rate(runs), "errors": errors}
+    row = _row(f"{name}, complete respondent", users, respondents, server, server["cpu_ms"] * (each or 0))
+    rows = [f"{row}  {each} requests each; {walks['count']} walks ended in the measuring time"]
+    for kind in PAGE_KINDS:
+        tally = pooled(runs, kind)
+        if tally is not None:
+            rows.append(_row(f"    {kind}", users, tally, None))
+    return rows
+
+
+def _count(tally: dict[str, Any] | None) -> int:
+    return int(tally["count"]) if tally else 0
+
+
+def _errors(tally: dict[str, Any] | None) -> int:
+    return int(tally["errors"]) if tally else 0
+
+
+def _rate(tally: dict[str, Any] | None) -> float:
+    return float(tally["rps"]) if tally else 0.0
+
+
+def _ratio(top: float, bottom: float) -> str:
+    return f"{top / bottom:.2f}x" if bottom else "-"
 
 
 def _verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 
 
-def _rps(result: dict[str, Any] | None, kind: str = "GET") -> float:
-    if result is None:
-        return 0.0
-    return float(result["tallies"].get(kind, {}).get("rps", 0.0))
-
-
-def _ratio(top: float, bottom: float) -> str:
-    return f"{top / bottom:6.2f}" if bottom else "     -"
-
-
 def table(
     hello: dict[str, Any] | None,
-    sqlite: dict[str, Any],
+    roer: dict[str, Any],
     peer: dict[str, Any] | None,
     peer_error: str,
     postgres: dict[str, Any] | None,
     postgres_error: str,
 ) -> list[str]:
-    header = (
-        f"{'scenario':<44} {'req/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'locked':>7} "
-        f"{'RSS MB':>6} {'sum MB':>6} {'CPU ms':>7} {'cores':>8}"
-    )
-    rule = "-" * len(header)
+    rule = "-" * len(HEADER)
     lines = [
         rule,
-        f"Roer load test: gunicorn {WORKER_CLASS}, {WORKERS} workers x {THREADS} threads, 127.0.0.1, DEBUG off; "
-        f"client: one aiohttp process, {CONCURRENCY} concurrent, {WARMUP:g} s warm-up + {DURATION:g} s per scenario",
-        *(WORKER_CHOICE if (WORKER_CLASS, WORKERS, THREADS) == ("gthread", 2, 4) else []),
-        "errors: connection errors, time-outs and any status but the expected one (200 for a page, 302 after a POST)",
-        "locked: 'database is locked' in the server log; RSS MB: peak resident memory of the largest worker; "
-        "sum MB: of all workers",
-        "CPU ms: worker CPU time per request (a walk: per request of its mix); cores: CPU cores used by the "
-        "workers + by the client",
+        f"Roer load test: gunicorn {WORKER_CLASS}, {WORKERS} workers x {THREADS} threads for Roer and the peer "
+        f"alike, 127.0.0.1, DEBUG off, SQLite; client: one aiohttp process, {WARMUP:g} s warm-up + {DURATION:g} s "
+        f"per scenario, Roer and the peer alternating, walks in {ROUNDS} rounds (pooled here)",
+        *(WORKER_CHOICE if (WORKER_CLASS, WORKERS, THREADS) == ("gthread", 3, 1) else []),
+        "complete respondent: every page as a browser walks it, from the first page's GET to the answer to the",
+        "  last page's POST. per s: complete respondents per second, the walks' requests per second over the",
+        "  requests one respondent makes (Roer answers a save with the next page: 1 GET + 5 POSTs; the peer",
+        "  redirects after every POST: 5 GETs + 5 POSTs, the redirect after its last POST not followed);",
+        "  p50..p99: of the whole walk, over the walks that ended in the measuring time.",
+        "errors: connection errors, time-outs and any status but the expected one (200 for a page, 200/302/303",
+        "  after a POST); locked: 'database is locked' in the server log; RSS MB: peak resident memory of the",
+        "  largest worker, sum MB: of all workers; CPU ms: worker CPU time per request (per respondent on a",
+        "  respondent's row); cores: CPU cores used by the workers + by the client",
         rule,
-        header,
+        HEADER,
         rule,
     ]
-
-    def walk_rows(prefix: str, result: dict[str, Any], what: str) -> None:
-        posts = _posts(result)
-        lines.append(_row(f"{prefix} walk: GET page", result["tallies"].get("GET page"), result))
-        extra = f"{posts['saves']} saves + {posts['submits']} {what}" if posts else ""
-        lines.append(_row(f"{prefix} walk: POST save+submit", posts, result, extra, cpu=False))
-        for kind in ("POST save", "POST submit"):
-            if kind in result["tallies"]:
-                lines.append(_row(f"{prefix}   of which {kind}", result["tallies"][kind], result, cpu=False))
-
     if hello is not None:
-        lines.append(_row("(a) bare WSGI hello", hello["tallies"].get("GET"), hello))
-    lines.append(_row("(b) Django GET /health/", sqlite["b"]["tallies"].get("GET"), sqlite["b"]))
-    lines.append(_row("(c) Roer GET /a/<token>/1/", sqlite["c_get"]["tallies"].get("GET"), sqlite["c_get"]))
-    walk_rows("(c) Roer", sqlite["c_walk"], "submits")
+        lines += _get_rows("(a) bare WSGI hello", hello)
+    lines += _get_rows("Roer GET /health/ (reads the database)", roer.get("health"))
     if peer is not None:
-        lines.append(_row("(d) peer GET /survey/<id>/", peer["d_get"]["tallies"].get("GET"), peer["d_get"]))
-        walk_rows("(d) peer", peer["d_walk"], "final posts")
-    else:
-        lines.append(f"(d) peer: not measured: {peer_error}")
+        lines += _get_rows("peer GET /health/ (trivial view)", peer.get("health"))
+    lines += _get_rows("Roer GET /a/<token>/1/", roer.get("page"))
+    if peer is not None:
+        lines += _get_rows("peer GET /survey/<id>/", peer.get("page"))
+    for users in USERS:
+        lines += _walk_rows("Roer", walks_at(roer, users), users)
+        if peer is not None:
+            lines += _walk_rows("peer", walks_at(peer, users), users)
+    if peer is None:
+        lines.append(f"peer: not measured: {peer_error}")
     if postgres is not None:
-        lines.append(_row("(PG b) Django GET /health/", postgres["b"]["tallies"].get("GET"), postgres["b"]))
-        lines.append(_row("(PG c) Roer GET /a/<token>/1/", postgres["c_get"]["tallies"].get("GET"), postgres["c_get"]))
-        walk_rows("(PG c) Roer", postgres["c_walk"], "submits")
+        lines.append("PostgreSQL, as Roer runs by default (connections kept 60 s):")
+        lines += _get_rows("(PG) Roer GET /health/", postgres["health"])
+        lines += _get_rows("(PG) Roer GET /a/<token>/1/", postgres["page"])
+        lines += _walk_rows("(PG) Roer", [postgres["walk"]], max(USERS))
         lines.append("  and with a new connection per request (DB_CONN_MAX_AGE=0), for comparison:")
-        lines.append(
-            _row(
-                "(PG0 c)  Roer GET /a/<token>/1/",
-                postgres["c_get_per_request"]["tallies"].get("GET"),
-                postgres["c_get_per_request"],
-            )
-        )
-        walk_rows("(PG0 c)  Roer", postgres["c_walk_per_request"], "submits")
+        lines += _get_rows("(PG0) Roer GET /a/<token>/1/", postgres["page_per_request"])
+        lines += _walk_rows("(PG0) Roer", [postgres["walk_per_request"]], max(USERS))
     else:
         lines.append(f"(PG) PostgreSQL: not measured: {postgres_error}")
     lines.append(rule)
 
-    c_posts = _posts(sqlite["c_walk"])
-    d_posts = _posts(peer["d_walk"]) if peer else None
-    pg_posts = _posts(postgres["c_walk"]) if postgres else None
-    b_rps, c_rps = _rps(sqlite["b"]), _rps(sqlite["c_get"])
-    lines.append("Ratios (requests per second)")
-    if hello is not None:
-        lines.append(f"  b/a   Django GET /health/ vs bare WSGI hello                 {_ratio(b_rps, _rps(hello))}")
-    lines.append(f"  c/b   questionnaire GET vs Django GET /health/               {_ratio(c_rps, b_rps)}")
-    if peer is not None and d_posts is not None and c_posts is not None:
-        lines.append(
-            f"  c/d   GET: Roer's first page vs the peer's first page       {_ratio(c_rps, _rps(peer['d_get']))}"
-        )
-        lines.append(
-            f"  c/d   POST: Roer's saves+submits vs the peer's page posts   {_ratio(c_posts['rps'], d_posts['rps'])}"
-        )
-        lines.append(
-            f"  c/d   POST p99 latency, Roer vs peer (below 1: Roer faster)  "
-            f"{_ratio(c_posts['p99_ms'], d_posts['p99_ms'])}"
-        )
-    if postgres is not None and pg_posts is not None and c_posts is not None:
-        pg0_posts = _posts(postgres["c_walk_per_request"]) or {"rps": 0.0}
-        lines.append(
-            f"  PG c/b      questionnaire GET vs Django GET /health/        "
-            f"{_ratio(_rps(postgres['c_get']), _rps(postgres['b']))}"
-        )
-        lines.append(
-            f"  PG/SQLite   questionnaire GET                               {_ratio(_rps(postgres['c_get']), c_rps)}"
-        )
-        lines.append(
-            f"  PG/SQLite   saves+submits                                   {_ratio(pg_posts['rps'], c_posts['rps'])}"
-        )
-        lines.append(
-            f"  PG0/SQLite  questionnaire GET                               "
-            f"{_ratio(_rps(postgres['c_get_per_request']), c_rps)}"
-        )
-        lines.append(
-            f"  PG0/SQLite  saves+submits                                   {_ratio(pg0_posts['rps'], c_posts['rps'])}"
-        )
+    lines += goals(hello, roer, peer, postgres)
     lines.append(rule)
-
-    lines.append("Goals")
-    share = c_rps / b_rps if b_rps else 0.0
-    lines.append(
-        f"  questionnaire GET >= 40% of Django GET /health/ (c/b): {share:.1%}   {_verdict(share >= GOAL_GET_SHARE)}"
-    )
-    walks = [("SQLite", sqlite["c_walk"])]
+    lines += zero_loss(roer, peer, postgres)
+    notes = []
+    everything = [hello, *(value for key, value in roer.items() if key not in ("hwm_mb", "verify"))]
+    if peer is not None:
+        everything += [value for key, value in peer.items() if key != "verify"]
     if postgres is not None:
-        walks.append(("PostgreSQL", postgres["c_walk"]))
-    for label, walk in walks:
-        posts = _posts(walk)
-        if posts is None:
-            lines.append(f"  {label}: no page saves or submits measured   NOT MET")
+        everything += [postgres[key] for key in ("health", "page", "walk", "page_per_request", "walk_per_request")]
+    for result in everything:
+        if not isinstance(result, dict) or "tallies" not in result:
             continue
-        errors = posts["errors"] + walk["tallies"].get("GET page", {}).get("errors", 0)
-        met = posts["rps"] >= GOAL_POST_RPS and errors == 0 and walk["locked"] == 0 and posts["p99_ms"] <= GOAL_P99_MS
+        for kind, tally in result["tallies"].items():
+            if tally["error_kinds"] and kind != "POST":
+                notes.append(f"  {result['label']} / {kind}: {tally['error_kinds']}")
+        if result.get("out_of_respondents"):
+            notes.append(f"  {result['label']}: ran out of respondents")
+    if notes:
+        lines += [rule, "Errors by kind", *notes]
+    lines.append(rule)
+    return lines
+
+
+def goals(
+    hello: dict[str, Any] | None, roer: dict[str, Any], peer: dict[str, Any] | None, postgres: dict[str, Any] | None
+) -> list[str]:
+    lines = ["Roer beside the peer (ratios of requests or complete respondents per second), and the goals"]
+    most = max(USERS)
+    for users in USERS:
+        mine, theirs = walks_at(roer, users), walks_at(peer, users) if peer else []
+        ours, their = respondent_rate(mine), respondent_rate(theirs)
+        errors = sum(_errors(pooled(mine, kind)) for kind in PAGE_KINDS)
+        locked = server_figures(mine)["locked"] if mine else 0
+        met = bool(their) and ours >= GOAL_RESPONDENT_FACTOR * their and errors == 0 and locked == 0
         lines.append(
-            f"  {label}: >= 100 saves+submits/s with 0 errors, 0 locked, p99 <= 1 s: {posts['rps']:.0f}/s, "
-            f"{errors} errors, {walk['locked']} locked, p99 {posts['p99_ms']:.0f} ms   {_verdict(met)}"
+            f"  complete respondent, {users:>2} users: Roer {ours:6.1f}/s, peer {their:5.1f}/s: "
+            f"{_ratio(ours, their):>7} (goal >= {GOAL_RESPONDENT_FACTOR:g}x; {errors} errors, {locked} locked)   "
+            f"{_verdict(met)}"
         )
-    roer_results = [sqlite["b"], sqlite["c_get"], sqlite["c_walk"]]
-    if postgres is not None:
-        roer_results += [postgres[key] for key in ("b", "c_get", "c_walk", "c_get_per_request", "c_walk_per_request")]
-    peak = max(result["peak_rss_mb"] for result in roer_results)
-    hwm = max(sqlite["hwm_mb"], postgres["hwm_mb"] if postgres else 0.0)
+    saves = pooled(walks_at(roer, most), "POST save")
+    p99 = saves["p99_ms"] if saves and saves["p99_ms"] is not None else float("inf")
     lines.append(
-        f"  Roer worker memory <= 150 MB: peak RSS {peak:.0f} MB sampled, VmHWM {hwm:.0f} MB   "
+        f"  page saves p99 at {most} users: {p99:.0f} ms (goal <= {GOAL_SAVE_P99_MS:.0f} ms)   "
+        f"{_verdict(p99 <= GOAL_SAVE_P99_MS)}"
+    )
+    health, trivial = _rate(pooled([roer["health"]], "GET")), _rate(pooled([peer["health"]], "GET")) if peer else 0.0
+    page, their_page = _rate(pooled([roer["page"]], "GET")), _rate(pooled([peer["page"]], "GET")) if peer else 0.0
+    lines.append(
+        f"  GET /health/ vs the peer's trivial view: {_ratio(health, trivial):>7} (goal >= {GOAL_HEALTH_FACTOR:g}x)   "
+        f"{_verdict(bool(trivial) and health >= GOAL_HEALTH_FACTOR * trivial)}"
+    )
+    lines.append(
+        f"  questionnaire GET vs the peer's survey page: {_ratio(page, their_page):>7} (goal >= "
+        f"{GOAL_PAGE_FACTOR:g}x)   {_verdict(bool(their_page) and page >= GOAL_PAGE_FACTOR * their_page)}"
+    )
+    lines.append(f"  for comparison: questionnaire GET vs the peer's trivial view: {_ratio(page, trivial):>7}")
+    if hello is not None:
+        lines.append(
+            f"  for comparison: GET /health/ vs the bare WSGI hello: {_ratio(health, _rate(pooled([hello], 'GET'))):>7}"
+        )
+    mine = [value for key, value in roer.items() if isinstance(value, dict) and "tallies" in value]
+    if postgres is not None:
+        mine += [postgres[key] for key in ("health", "page", "walk", "page_per_request", "walk_per_request")]
+    peak = max(result["peak_rss_mb"] for result in mine)
+    hwm = max(roer["hwm_mb"], postgres["hwm_mb"] if postgres else 0.0)
+    lines.append(
+        f"  Roer worker memory <= {GOAL_MEMORY_MB:.0f} MB: peak RSS {peak:.0f} MB sampled, VmHWM {hwm:.0f} MB   "
         f"{_verdict(max(peak, hwm) <= GOAL_MEMORY_MB)}"
     )
-    if postgres is not None and pg_posts is not None and c_posts is not None:
+    if postgres is not None:
         # The per-request variant is a comparison, not a way Roer is meant to run, so it has no goal.
-        slower_get = c_rps / _rps(postgres["c_get"]) if _rps(postgres["c_get"]) else float("inf")
-        slower_post = c_posts["rps"] / pg_posts["rps"] if pg_posts["rps"] else float("inf")
-        p99 = pg_posts["p99_ms"] / c_posts["p99_ms"] if c_posts["p99_ms"] else float("inf")
-        met = max(slower_get, slower_post, p99) <= GOAL_POSTGRES_FACTOR
+        pg_page, pg_walk = _rate(pooled([postgres["page"]], "GET")), respondent_rate([postgres["walk"]])
+        sqlite_walk = respondent_rate(walks_at(roer, most))
+        pg_saves = pooled([postgres["walk"]], "POST save")
+        pg_p99 = pg_saves["p99_ms"] if pg_saves and pg_saves["p99_ms"] is not None else float("inf")
+        slower_get = page / pg_page if pg_page else float("inf")
+        slower_walk = sqlite_walk / pg_walk if pg_walk else float("inf")
+        slower_p99 = pg_p99 / p99 if p99 else float("inf")
+        met = max(slower_get, slower_walk, slower_p99) <= GOAL_POSTGRES_FACTOR
         lines.append(
-            f"  PostgreSQL within 2x of SQLite: GET {slower_get:.2f}x slower, saves+submits {slower_post:.2f}x "
-            f"slower, POST p99 {p99:.2f}x   {_verdict(met)}"
+            f"  PostgreSQL within {GOAL_POSTGRES_FACTOR:g}x of SQLite: GET {slower_get:.2f}x slower, complete "
+            f"respondents {slower_walk:.2f}x slower, save p99 {slower_p99:.2f}x   {_verdict(met)}"
         )
-    lines.append(rule)
+    return lines
 
-    lines.append("Zero loss, checked in the database after the walks")
-    for label, result in (("SQLite", sqlite), ("PostgreSQL (both walks)", postgres)):
+
+def zero_loss(roer: dict[str, Any], peer: dict[str, Any] | None, postgres: dict[str, Any] | None) -> list[str]:
+    lines = ["Zero loss, checked in the database after the walks"]
+    for label, result in (("SQLite", roer), ("PostgreSQL (both walks)", postgres)):
         if result is None:
             continue
         v = result["verify"]
@@ -791,23 +979,6 @@ def table(
             f"  peer: {v['responses_stored']} responses stored for {v['submits_counted']} final posts counted; "
             f"{v['answer_rows']} of {v['answer_rows_expected']} answers   {'met' if v['ok'] else 'NOT MET'}"
         )
-    notes = []
-    everything = [hello, sqlite["b"], sqlite["c_get"], sqlite["c_walk"]]
-    if peer is not None:
-        everything += [peer["d_get"], peer["d_walk"]]
-    if postgres is not None:
-        everything += [postgres[key] for key in ("b", "c_get", "c_walk", "c_get_per_request", "c_walk_per_request")]
-    for result in everything:
-        if result is None:
-            continue
-        for kind, tally in result["tallies"].items():
-            if tally["error_kinds"] and kind != "POST":
-                notes.append(f"  {result['label']} / {kind}: {tally['error_kinds']}")
-        if result.get("out_of_respondents"):
-            notes.append(f"  {result['label']}: ran out of respondents")
-    if notes:
-        lines += [rule, "Errors by kind", *notes]
-    lines.append(rule)
     return lines
 
 
@@ -826,20 +997,13 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--postgres":
         return postgres_inner(Path(sys.argv[2]), Path(sys.argv[3]))
     folder = Path(tempfile.mkdtemp(prefix="roer-load-"))
-    progress(f"throw-away folder {folder}; gunicorn {WORKER_CLASS} {WORKERS}x{THREADS}")
-    hello = peer = postgres = None
-    peer_error = postgres_error = ""
+    progress(f"throw-away folder {folder}; gunicorn {WORKER_CLASS} {WORKERS}x{THREADS}; Roer from {ROER_ROOT}")
+    hello = postgres = None
+    postgres_error = ""
     try:
-        hello = hello_phase(folder / "hello")
-        sqlite = roer_phase(folder / "sqlite", f"sqlite:///{folder / 'sqlite' / 'roer.sqlite3'}", "sqlite")
-        if os.environ.get("LOAD_SKIP_PEER"):
-            peer_error = "skipped (LOAD_SKIP_PEER)"
-        else:
-            try:
-                peer = peer_phase(folder / "peer", sqlite["seed_pages"], sqlite["dont_know"])
-            except Exception as exc:  # the rest is still printed
-                peer_error = _reason(exc)
-                progress(f"peer FAILED: {exc}")
+        if not os.environ.get("LOAD_SKIP_HELLO"):
+            hello = hello_phase(folder / "hello")
+        roer, peer, peer_error = comparison_phase(folder)
         if os.environ.get("LOAD_SKIP_POSTGRES"):
             postgres_error = "skipped (LOAD_SKIP_POSTGRES)"
         else:
@@ -849,7 +1013,7 @@ def main() -> int:
                 postgres_error = _reason(exc)
                 progress(f"PostgreSQL FAILED: {exc}")
         print()
-        print("\n".join(table(hello, sqlite, peer, peer_error, postgres, postgres_error)), flush=True)
+        print("\n".join(table(hello, roer, peer, peer_error, postgres, postgres_error)), flush=True)
     finally:
         if os.environ.get("LOAD_KEEP"):
             progress(f"kept {folder}")

@@ -4,16 +4,28 @@ Run as `python -m bench.load_client CONFIG.json RESULT.json`. The configuration 
 concurrency, the warm-up and measuring time, and the scenario:
 
 * `get`: every virtual user fetches the next URL of `urls` (round robin) until the time is up;
-* `walk`: every virtual user takes the next respondent of `respondents` and walks the questionnaire as a
-  browser would: GET a page, read the CSRF token and the form's radio buttons from it, POST the page with an
-  answer for every question, follow the redirect to the next page, ... and submit the last page. Cookies are
-  kept per respondent. `flavour` is `roer` (Roer's /a/<token>/<n>/ pages, action=next / action=submit) or
-  `peer` (django-survey-and-report's /survey/<id>/ steps).
+* `walk`: every virtual user takes the next respondent of `respondents` and answers the whole
+  questionnaire as a browser does: GET the first page, then for every page read the form (its address, its
+  hidden fields and CSRF token, its radio buttons and text areas, the buttons with their `formaction`),
+  POST it with an answer for every question through the "next" button (on the last page the submit
+  button) to the address the browser would post to, and go on with the page the answer holds; a redirect
+  is followed with a GET, as a browser follows it. The respondent is complete when the last page's POST
+  is answered; the redirect after it (to a thank-you page) is not followed, which can only favour a server
+  that redirects there. Cookies are kept per respondent. `flavour` is `roer` (Roer's /a/<token>/<n>/
+  pages; the last page is the one with the submit button) or `peer` (django-survey-and-report's
+  /survey/<id>/ steps, `peer_pages` of them).
 
-Only requests that start after the warm-up and before the end of the measuring time are counted. Requests
-in flight at the end are finished, never cancelled, so every POST has a known outcome. The result holds
-the figures per request kind and, for `walk`, what every respondent posted and whether it was stored, so
-that `bench.load` can check the database for lost answers.
+Only requests that start after the warm-up and before the end of the measuring time are counted, and
+respondents whose last POST is answered in that time; the result also lists how many requests each
+complete respondent made, from which `bench.load` turns the request rate into complete respondents per
+second (a walk of the peer at 50 users takes longer than the measuring time, so counting the walks that
+end in it would say more about when they started than about the rate). Requests in flight at the end are finished, never
+cancelled, so every POST has a known outcome. The result holds the figures per request kind, the complete
+respondents, and for `walk` what every respondent posted and whether it was stored, so that `bench.load`
+can check the database for lost answers.
+
+The client reads every page with a few regular expressions over Django's own widget markup (`type`,
+`name`, `value` in that order), so its own CPU time per page stays far below the server's.
 """
 
 from __future__ import annotations
@@ -29,17 +41,22 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import aiohttp
 
-_TAG = re.compile(r"<(input|textarea)\b([^>]*)>", re.IGNORECASE)
+_FORM = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)"')
+_RADIO = re.compile(r'<input type="radio" name="([^"]*)" value="([^"]*)"')
+_TEXTAREA = re.compile(r'<textarea name="([^"]*)"')
+_BUTTON = re.compile(r"<button\b([^>]*)>", re.IGNORECASE)
 REQUEST_TIMEOUT = 30.0
 
 
 @dataclass
 class Tally:
-    """Figures for one kind of request within the measuring window."""
+    """Figures for one kind of request (or of complete respondents) within the measuring window."""
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
@@ -75,6 +92,43 @@ class Tally:
         }
 
 
+@dataclass
+class Form:
+    """What a browser would post: the address, the fields, and the chosen button's name and value."""
+
+    action: str
+    fields: dict[str, str]
+    answers: dict[str, str]  # the radio questions' answers (also in fields), checked in the database later
+    buttons: dict[str, str]  # value of a button named "action" -> the address it posts to
+
+
+def read_form(body: str, url: str, rng: random.Random) -> Form | None:
+    """The page's last form (the language switch comes first on Roer's pages) with one random answer for
+    every radio question and its text areas left empty, as a browser sends an untouched text area."""
+    forms = list(_FORM.finditer(body))
+    if not forms:
+        return None
+    start = forms[-1]
+    section = body[start.start() :]
+    attributes = dict(_ATTRIBUTE.findall(start.group(1)))
+    action = urljoin(url, attributes.get("action") or url)
+    fields = dict(_HIDDEN.findall(section))
+    if "csrfmiddlewaretoken" not in fields:
+        return None
+    options: dict[str, list[str]] = {}
+    for name, value in _RADIO.findall(section):
+        options.setdefault(name, []).append(value)
+    answers = {name: rng.choice(values) for name, values in options.items()}
+    fields.update(answers)
+    fields.update(dict.fromkeys(_TEXTAREA.findall(section), ""))
+    buttons = {}
+    for match in _BUTTON.finditer(section):
+        button = dict(_ATTRIBUTE.findall(match.group(1)))
+        if button.get("name") == "action" and "value" in button:
+            buttons[button["value"]] = urljoin(url, button.get("formaction") or action)
+    return Form(action, fields, answers, buttons)
+
+
 class Run:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
@@ -87,6 +141,7 @@ class Run:
         self.last_counted_end = 0.0
         self.records: list[dict[str, Any]] = []
         self.out_of_respondents = 0
+        self.walk_requests: list[int] = []  # requests each complete respondent made, warm-up included
         self.all_requests = 0  # warm-up included, for the server's CPU time per request
 
     # --- timing -------------------------------------------------------------------------------
@@ -102,6 +157,12 @@ class Run:
             self.tallies.setdefault("POST", Tally()).add(ended - began, status, error)
         self.last_counted_end = max(self.last_counted_end, ended)
 
+    def complete(self, began: float, ended: float, requests: int) -> None:
+        """A respondent whose last POST was answered; counted when that was within the measuring window."""
+        self.walk_requests.append(requests)
+        if self.measure_from <= ended < self.measure_until:
+            self.tallies.setdefault("respondent", Tally()).add(ended - began, None, None)
+
     async def request(
         self,
         session: aiohttp.ClientSession,
@@ -113,15 +174,15 @@ class Run:
         cookies: SimpleCookie | None = None,
         data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
-    ) -> tuple[int | None, str, dict[str, str]]:
-        """One request, timed and counted; returns (status, body, headers). Never raises."""
+    ) -> tuple[int | None, str, str]:
+        """One request, timed and counted; returns (status, body, Location). Never raises."""
         sent_headers = dict(headers or {})
         if cookies:
             sent_headers["Cookie"] = "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
         began = time.perf_counter()
         status: int | None = None
         body = ""
-        response_headers: dict[str, str] = {}
+        location = ""
         error: str | None = None
         try:
             async with session.request(
@@ -129,7 +190,7 @@ class Run:
             ) as response:
                 status = response.status
                 body = await response.text()
-                response_headers = {"Location": response.headers.get("Location", "")}
+                location = response.headers.get("Location", "")
                 if cookies is not None:
                     for name, morsel in response.cookies.items():
                         cookies[name] = morsel.value
@@ -138,7 +199,7 @@ class Run:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             error = type(exc).__name__
         self.count(kind, began, time.perf_counter(), status, error)
-        return (status if error is None else None), body, response_headers
+        return (status if error is None else None), body, location
 
     # --- scenario: plain GETs -------------------------------------------------------------------
     async def get_user(self, session: aiohttp.ClientSession, urls: itertools.cycle[str]) -> None:
@@ -146,26 +207,6 @@ class Run:
             await self.request(session, "GET", "GET", next(urls), expect=(200,))
 
     # --- scenario: walking a questionnaire ------------------------------------------------------
-    def answers_for(self, body: str) -> tuple[str | None, dict[str, str], dict[str, str]]:
-        """The CSRF token, one random answer for every radio question of a form, and its empty text areas."""
-        token = None
-        options: dict[str, list[str]] = {}
-        texts: list[str] = []
-        for tag, attributes in _TAG.findall(body):
-            attrs = dict(_ATTRIBUTE.findall(attributes))
-            name = attrs.get("name")
-            if not name:
-                continue
-            if name == "csrfmiddlewaretoken":
-                token = attrs.get("value")
-            elif tag.lower() == "input" and attrs.get("type") == "radio":
-                options.setdefault(name, []).append(attrs.get("value", ""))
-            elif tag.lower() == "textarea":
-                texts.append(name)
-        answers = {name: self.rng.choice(values) for name, values in options.items()}
-        # Open questions are left empty, as a browser sends an untouched text area.
-        return token, answers, dict.fromkeys(texts, "")
-
     async def walk_user(self, session: aiohttp.ClientSession, respondents: Any) -> None:
         flavour = self.config["flavour"]
         origin = {"Origin": self.base}
@@ -178,38 +219,48 @@ class Run:
             url = f"/a/{respondent['token']}/1/" if flavour == "roer" else f"/survey/{respondent['survey']}/"
             record: dict[str, Any] = {**respondent, "saved": [], "submitted": False, "uncertain": False}
             self.records.append(record)
+            began = time.perf_counter()
+            status, body, _location = await self.request(
+                session, "GET page", "GET", url, expect=(200,), cookies=cookies
+            )
             step = 0
-            while self.running():
-                status, body, _headers = await self.request(
-                    session, "GET page", "GET", url, expect=(200,), cookies=cookies
-                )
-                if status is None:
-                    break
-                csrf, answers, texts = self.answers_for(body)
-                if csrf is None:
+            requests = 1
+            while status is not None and self.running():
+                form = read_form(body, url, self.rng)
+                if form is None:
                     record["uncertain"] = True
                     record["problem"] = f"no form on {url}"
                     break
                 # Roer's last page has the submit button instead of "next"; the peer's pages are counted.
-                last = 'value="submit"' in body if flavour == "roer" else step == self.config["peer_pages"] - 1
-                form = {"csrfmiddlewaretoken": csrf, **answers, **texts}
+                last = "submit" in form.buttons if flavour == "roer" else step == self.config["peer_pages"] - 1
+                data = dict(form.fields)
+                target = form.action
                 if flavour == "roer":
-                    form["action"] = "submit" if last else "next"
+                    button = "submit" if last else "next"
+                    data["action"] = button
+                    target = form.buttons.get(button, form.action)
                 kind = "POST submit" if last else "POST save"
-                status, _body, headers = await self.request(
-                    session, kind, "POST", url, expect=(302,), cookies=cookies, data=form, headers=origin
+                status, body, location = await self.request(
+                    session, kind, "POST", target, expect=(200, 302, 303), cookies=cookies, data=data, headers=origin
                 )
+                requests += 1
                 if status is None:
                     record["uncertain"] = True  # the server may or may not have stored it
                     break
-                record["saved"].append({"url": url, "answers": answers})
-                location = headers["Location"]
+                record["saved"].append({"url": target, "answers": form.answers})
                 if last:
                     record["submitted"] = True
-                    record["location"] = location
+                    self.complete(began, time.perf_counter(), requests)
                     break
-                url = location
                 step += 1
+                if status == 200:
+                    url = target  # the answer is the next page, at the address posted to
+                    continue
+                url = location  # a redirect, followed as a browser follows it
+                status, body, _location = await self.request(
+                    session, "GET page", "GET", url, expect=(200,), cookies=cookies
+                )
+                requests += 1
             # a respondent whose time ran out stays half-way: their draft must hold what they saved
 
     async def main(self) -> dict[str, Any]:
@@ -231,11 +282,17 @@ class Run:
                 users = [self.walk_user(session, respondents) for _ in range(concurrency)]
             await asyncio.gather(*users)
         elapsed = max(self.last_counted_end, self.measure_until) - self.measure_from
+        tallies = {kind: tally.summary(elapsed) for kind, tally in self.tallies.items() if kind != "respondent"}
+        if "respondent" in self.tallies:  # completed within the measuring time: per second of it
+            tallies["respondent"] = self.tallies["respondent"].summary(self.measure_until - self.measure_from)
         return {
             "elapsed": elapsed,
-            "tallies": {kind: tally.summary(elapsed) for kind, tally in self.tallies.items()},
+            "tallies": tallies,
+            # every latency in seconds, so that bench.load can pool the rounds of a scenario
+            "latencies": {kind: tally.latencies for kind, tally in self.tallies.items()},
             "records": self.records,
             "out_of_respondents": self.out_of_respondents,
+            "walk_requests": self.walk_requests,
             "all_requests": self.all_requests,
         }
 
