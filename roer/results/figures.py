@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import Count
 
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
@@ -203,6 +204,22 @@ def compute_figures(scan: Scan) -> dict[str, Any]:
             }
     data["published"] = _published_others(scan, definition, data)
     return data
+
+
+def responses_per_group(scan: Scan, groups: list[RespondentGroup]) -> dict[int, int]:
+    """How many responses each group has: from the stored figures once the scan has them (a closed scan
+    takes no more answers, and counting 50,000 rows on every view would grow with the scan), else counted."""
+    stored = (
+        ScanFigures.objects.filter(scan=scan).values_list("data__responses", flat=True).first()
+        if scan.has_figures
+        else None
+    )
+    if stored is not None:
+        by_kind = {str(kind): int(n) for kind, n in stored.items()}
+        return {group.pk: by_kind.get(group.kind, 0) for group in groups}
+    return dict(
+        Response.objects.filter(scan=scan).values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
+    )
 
 
 class FiguresNotReadyError(Exception):

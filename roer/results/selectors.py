@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
 from roer.results.benchmarks import Benchmark, benchmark_for
-from roer.results.figures import figures_for, group_inputs
+from roer.results.figures import figures_for, group_inputs, responses_per_group
 from roer.results.insight import Insight, ReferenceFigure, insight
 from roer.results.progress import Progress, progress_for
 from roer.scans.models import Invitation, RespondentGroup, Scan
@@ -73,9 +73,7 @@ def response_rates(scan: Scan, groups: list[RespondentGroup]) -> tuple[GroupRate
     invited = dict(
         Invitation.objects.filter(scan=scan).values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
     )
-    responded = dict(
-        Response.objects.filter(scan=scan).values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
-    )
+    responded = responses_per_group(scan, groups)
     return tuple(GroupRate(group, invited.get(group.pk, 0), responded.get(group.pk, 0)) for group in groups)
 
 
