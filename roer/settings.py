@@ -110,6 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # carry on while one writer writes. secure_delete overwrites deleted rows with zeros, so a deleted
     # draft or address is not left readable in the file's free pages (roer.lifecycle.traces empties the
     # write-ahead log, which holds older page images, a minute after answers come in).
+    # roer.lib.sqlite queues those writers on a lock file, so each goes on the moment the one before
+    # commits rather than after SQLite's growing retry sleeps.
+    DATABASES["default"]["ENGINE"] = "roer.lib.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy
 from numpy.typing import NDArray
-from scipy.stats import beta
+from scipy.special import betainc
 
 MIN_PEERS = 5  # for a median
 MIN_PEERS_FOR_QUARTILES = 10
@@ -34,7 +34,7 @@ def _weights(n: int, p: float) -> NDArray[numpy.float64]:
     """w₁ … wₙ of the Harrell-Davis estimate of Q(p) for n values. They depend on n and p alone, so one
     page's peer groups of the same size share them. The same operations as scipy's `hdquantiles`, so
     the estimates are the same to the last bit."""
-    cdf = beta.cdf(numpy.arange(n + 1) / float(n), (n + 1) * p, (n + 1) * (1 - p))
+    cdf = betainc((n + 1) * p, (n + 1) * (1 - p), numpy.arange(n + 1) / float(n))
     weights: NDArray[numpy.float64] = cdf[1:] - cdf[:-1]
     weights.flags.writeable = False
     return weights

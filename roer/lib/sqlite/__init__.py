@@ -1,0 +1,1 @@
+"""SQLite as Django's backend, with writers queued by the kernel instead of SQLite's busy handler."""
