@@ -1,14 +1,24 @@
 """Writing exports as CSV (streamed) or XLSX, so that no cell can run as a formula in a spreadsheet.
 
-CSV: a cell that starts with = + - @, a tab or a carriage return (the characters spreadsheets read as the
-start of a formula) gets an apostrophe in front, and so does a cell that already starts with an
-apostrophe; `unescape_cell` removes exactly that one apostrophe, so the text round-trips unchanged.
+CSV, three defences, because a spreadsheet may read the file with another separator than it was written
+with (Dutch Excel splits on `;`, others on `,` or a tab) and then ignores quotes that are not at the start
+of what it takes for a field:
+- a text cell with any separator a spreadsheet may use (`,` `;` tab), a line break or a quote in it is
+  quoted (the csv module only quotes for its own separator): a reader that honours quotes keeps
+  `tekst;=1+1` or a line break in one cell whatever separator it uses;
+- a cell that starts with = + - @, a tab or a carriage return (the characters spreadsheets read as the
+  start of a formula), also after spaces or quotes, gets an apostrophe in front: the cell as a whole is
+  text;
+- the same holds for every segment of a cell after a `;`, `,`, tab or line break: read by a spreadsheet
+  that splits there anyway, each piece still starts with an apostrophe, never with a formula.
+A segment that already starts with an apostrophe gets a second one, so `unescape_cell` gives back
+exactly the text that was written.
 XLSX: every text is written as a string cell, which a spreadsheet never evaluates; nothing is changed.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO
@@ -17,33 +27,54 @@ import xlsxwriter
 
 from roer.reports.exports import Export
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# Where a spreadsheet may start a new field or row: the start of the cell and after any of ; , tab CR LF.
+_SEGMENT_START = r"(?:^|(?<=[;,\t\r\n]))"
+# What makes a segment risky: a formula character, or an apostrophe (escaped too, so the text round-trips),
+# after any spaces or quotes a spreadsheet would drop.
+_RISKY_REST = r"(?=[ \"]*[=+\-@\t\r'])"
+_RISKY_SEGMENT = re.compile(_SEGMENT_START + _RISKY_REST)
+_ESCAPED_SEGMENT = re.compile(_SEGMENT_START + "'" + _RISKY_REST)
 
 
 def escape_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A number as it is (written unquoted, so it stays a number); anything else as text that no
+    spreadsheet runs as a formula, however it splits the line."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return value
+    return _RISKY_SEGMENT.sub("'", str(value))  # the same rule as _text_field, for callers of one cell
 
 
 def unescape_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and len(value) > 1 and value[1] in "=+-@\t\r'" else value
+    """The text as it was before `escape_cell`."""
+    return _ESCAPED_SEGMENT.sub("", value)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming the csv module's output."""
+_NEEDS_QUOTES = re.compile(r"[,;\t\r\n\"]")
+# A text without any of these needs neither an apostrophe nor quotes: most texts, checked in one search.
+_PLAIN = re.compile(r"[^,;\t\r\n\"=+\-@']*")
+_NUMBERS = (int, float)
 
-    def write(self, value: str) -> str:
-        return value
 
-
-_WRITER = csv.writer(_Echo())
+def _text_field(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if _PLAIN.fullmatch(text):
+        return text
+    text = _RISKY_SEGMENT.sub("'", text)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def csv_row(row: Sequence[object]) -> str:
-    """One line of CSV, every cell made safe from being read as a formula."""
-    line: str = _WRITER.writerow([escape_cell(cell) for cell in row])
-    return line
+    """One line of CSV (comma-separated, as the csv module's excel dialect), every cell made safe from
+    being read as a formula; a number is written unquoted, so it stays a number."""
+    # The type test inline, as this runs for every cell of a respondent export (mostly numbers and blanks).
+    fields = [str(cell) if type(cell) in _NUMBERS else _text_field(cell) for cell in row]
+    return ",".join(fields) + "\r\n"
 
 
 def csv_lines(export: Export) -> Iterator[str]:

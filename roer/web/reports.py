@@ -1,7 +1,11 @@
 """The board report (summary and full, as a page and as a PDF from the same HTML) and the exports.
 
 PDFs and the exports of large scans are made by background workers and served from storage; a page
-says when one is still being made. Every download is written to the audit log and is never cached."""
+says when one is still being made. Every download is written to the audit log. Every view here is
+`never_cache` (no-store, private): what they answer holds a municipality's results or its respondents'
+answers, which belong in no shared cache and no browser cache, and a page that says a file is being made
+must not stand in for the file once it is there. tests/reports/test_download_headers.py holds every
+URL of this module to it."""
 
 from __future__ import annotations
 
@@ -16,10 +20,10 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
@@ -49,15 +53,11 @@ def _filename(scan: Scan, kind: str, extension: str) -> str:
     return f"roer-{slugify(scan.organisation.name)}-{slugify(scan.title)}-{kind}.{extension}"
 
 
-def _download(response: HttpResponseBase) -> HttpResponseBase:
-    add_never_cache_headers(response)  # reports hold a municipality's results: never in a shared cache
-    return response
-
-
 def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
+@never_cache
 @login_required
 def report(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -> HttpResponse:
     if kind not in ReportKind.values:
@@ -73,6 +73,7 @@ def report(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -
     return HttpResponse(html)
 
 
+@never_cache
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str) -> HttpResponseBase:
     """The stored PDF of the report as it is now; while a worker makes it, a page that says so.
@@ -96,16 +97,16 @@ def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: st
                 action=AuditAction.REPORT_DOWNLOADED,
                 subject=f"{scan.title}: {kind}.pdf",
             )
-            response = FileResponse(
+            return FileResponse(
                 handle, as_attachment=True, filename=_filename(scan, kind, "pdf"), content_type="application/pdf"
             )
-            return _download(response)
     context = {"scan": scan, "organisation": scan.organisation, "kind": kind}
     if stored.status == FileStatus.FAILED and stored.error == stored.UNAVAILABLE:
         return render(request, "reports/pdf_unavailable.html", context, status=503)
     return render(request, "reports/pdf_preparing.html", context, status=202)
 
 
+@never_cache
 @login_required
 def figures_file(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, extension: str) -> HttpResponseBase:
     """Every published number with its sufficient statistics, for anyone who may read the results: as
@@ -131,9 +132,10 @@ def figures_file(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, extens
         lines = (csv_row(row) for row in table)
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _download(response)
+    return response
 
 
+@never_cache
 @login_required
 @require_POST
 def report_foreword(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
@@ -163,6 +165,7 @@ def _streamed(scan: Scan, name: str, extension: str, language: str) -> HttpRespo
     )
 
 
+@never_cache
 @login_required
 def export(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, name: str, extension: str) -> HttpResponseBase:
     """A small scan's export is written while it downloads; a large one is made by a worker, and this
@@ -181,14 +184,15 @@ def export(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, name: str, e
             action=AuditAction.EXPORT_DOWNLOADED,
             subject=f"{scan.title}: {name}.{extension}",
         )
-        return _download(_streamed(scan, name, extension, language))
+        return _streamed(scan, name, extension, language)
     current = scan.export_files.filter(
         name=name, extension=extension, language=language, expires_at__gt=timezone.now()
     ).first()
     context = {"scan": scan, "organisation": scan.organisation, "export": current, "name": name, "extension": extension}
-    return _download(render(request, "reports/export_status.html", context))
+    return render(request, "reports/export_status.html", context)
 
 
+@never_cache
 @login_required
 def export_download(
     request: AuthenticatedHttpRequest, scan_code: uuid.UUID, export_code: uuid.UUID
@@ -206,7 +210,6 @@ def export_download(
         action=AuditAction.EXPORT_DOWNLOADED,
         subject=f"{scan.title}: {stored.filename}",
     )
-    response = FileResponse(
+    return FileResponse(
         stored.file.open("rb"), as_attachment=True, filename=_filename(scan, stored.name, stored.extension)
     )
-    return _download(response)

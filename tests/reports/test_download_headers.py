@@ -1,0 +1,129 @@
+"""Every download, and every page served at a download's address, is never cached: `no-store` keeps it
+out of the browser's disk cache and any proxy, `private` out of shared caches (issue 12).
+
+The URLs are found, not listed: every URL whose view is in roer.web.reports or builds a file response
+itself must have its cases here, so a new download without them fails `test_every_download_has_its_cases`,
+and every case must answer with the headers."""
+
+import inspect
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from roer.lifecycle import documents
+from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportFile, ReportKind
+from tests.tasks import run_tasks
+
+pytestmark = pytest.mark.django_db
+
+DOWNLOAD_MODULE = "roer.web.reports"
+# What a view that answers with a file has in its source.
+FILE_RESPONSE_MARKS = ("FileResponse", "StreamingHttpResponse", "Content-Disposition", "as_attachment")
+
+
+def _url_patterns(patterns, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:  # type: ignore[no-untyped-def]
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _url_patterns(entry.url_patterns, entry.namespace or namespace)
+        elif entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _answers_with_a_file(callback: Callable[..., object]) -> bool:
+    view = getattr(callback, "view_class", None) or inspect.unwrap(callback)  # a class-based view: its class
+    if view.__module__ == DOWNLOAD_MODULE:
+        return True
+    if not view.__module__.startswith("roer."):
+        return False
+    return any(mark in inspect.getsource(view) for mark in FILE_RESPONSE_MARKS)
+
+
+def download_url_names() -> set[str]:
+    return {
+        name for name, pattern in _url_patterns(get_resolver().url_patterns) if _answers_with_a_file(pattern.callback)
+    }
+
+
+Case = Callable[..., Iterator[tuple[int, object]]]
+
+
+def _report(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    for kind in ReportKind.values:
+        yield 200, client.get(reverse("reports:report", args=[scan.code, kind]))
+
+
+def _pdf(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    url = reverse("reports:pdf", args=[scan.code, "summary"])
+    yield 202, client.get(url)  # being made: this page must not be kept in place of the PDF
+    run_tasks(skip=())
+    yield 200, client.get(url)  # served from storage
+    ReportFile.objects.filter(scan=scan, kind="summary").update(
+        status=FileStatus.FAILED, error=ReportFile.UNAVAILABLE, ready_at=timezone.now()
+    )
+    yield 503, client.get(url)
+
+
+def _figures(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    for extension in ("json", "csv"):
+        yield 200, client.get(reverse("reports:figures", args=[scan.code, extension]))
+
+
+def _export(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    for name in ExportName.values:
+        for extension in ExportFormat.values:
+            yield 200, client.get(reverse("reports:export", args=[scan.code, name, extension]))
+
+
+def _export_status(client, scan, alice, settings) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    settings.ROER_EXPORT_INLINE_MAX = 5  # the scan has 13 respondents: made by a worker, with a status page
+    yield 200, client.get(reverse("reports:export", args=[scan.code, "respondents", "csv"]))
+
+
+def _export_download(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    for name in ExportName.values:
+        for extension in ExportFormat.values:
+            documents.export_request(scan=scan, name=name, extension=extension, language="nl", requested_by=alice)
+    run_tasks()
+    for stored in ExportFile.objects.filter(scan=scan, status=FileStatus.READY):
+        yield 200, client.get(reverse("reports:export_download", args=[scan.code, stored.code]))
+
+
+def _foreword(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    url = reverse("reports:foreword", args=[scan.code])
+    yield 405, client.get(url)
+    yield 302, client.post(url, {"foreword": "Voor het MT", "kind": "full"})
+
+
+CASES: dict[str, list[Case]] = {
+    "reports:report": [_report],
+    "reports:pdf": [_pdf],
+    "reports:figures": [_figures],
+    "reports:export": [_export, _export_status],
+    "reports:export_download": [_export_download],
+    "reports:foreword": [_foreword],
+}
+
+
+def test_every_download_has_its_cases():
+    assert download_url_names() == set(CASES)
+
+
+@pytest.fixture
+def pdfs_rendered_quickly(monkeypatch):
+    monkeypatch.setattr(documents, "render_pdf", lambda html: b"%PDF-1.7 stand-in")
+
+
+@pytest.mark.parametrize("url_name", sorted(CASES))
+def test_every_download_is_never_cached_and_private(
+    url_name, alice, alice_client, closed, settings, pdfs_rendered_quickly
+):
+    for case in CASES[url_name]:
+        arguments = {"settings": settings} if "settings" in inspect.signature(case).parameters else {}
+        answers = list(case(alice_client, closed, alice, **arguments))
+        assert answers, case.__name__
+        for status, response in answers:
+            assert response.status_code == status, (case.__name__, status)
+            cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+            assert {"no-store", "no-cache", "private", "max-age=0"} <= cache_control, (case.__name__, status)
