@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # /health/ is answered here, before the rest of the stack (roer/lib/health.py).
     "roer.lib.health.HealthCheckMiddleware",
+    # /ready/ (database and task queue) too (roer/web/health.py).
+    "roer.web.health.ReadinessMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "roer.lib.middleware.ChosenLanguageMiddleware",
@@ -252,11 +254,24 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "roer.lib.ratelimits.too_many_requests"
-if env_bool("BEHIND_PROXY", False):
-    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
-# How many failed log-ins and unknown answer links one address may try before it is told to wait.
+# Every per-address limit counts the address roer.lib.ratelimits.client_address gives: REMOTE_ADDR, or
+# behind a proxy (BEHIND_PROXY=true) the client address our proxies appended to X-Forwarded-For. Set
+# ROER_TRUSTED_PROXIES to the number of proxies of ours in front of Roer (nginx alone: 1; a load balancer
+# and nginx: 2); entries further left come from the client and are never believed.
+RATELIMIT_IP_META_KEY = "roer.lib.ratelimits.client_address"
+ROER_TRUSTED_PROXIES = env_int("ROER_TRUSTED_PROXIES", 1, minimum=1) if env_bool("BEHIND_PROXY", False) else 0
+RATELIMIT_IPV6_MASK = 64  # one household or office gets a /64: counted as one address
+# How many failed log-ins and unknown answer links one address may try before it is told to wait. An
+# account's own failures (from any address) beyond the same number slow it down, one attempt at a time
+# with a growing wait of at most ROER_LOGIN_SLOWDOWN_MAX seconds, instead of locking it (see
+# roer/accounts/throttling.py).
 ROER_LOGIN_FAILURES = env_str("ROER_LOGIN_FAILURES", "10/15m")
+ROER_LOGIN_SLOWDOWN_MAX = env_int("ROER_LOGIN_SLOWDOWN_MAX", 300, minimum=1)
 ROER_BAD_LINKS = env_str("ROER_BAD_LINKS", "20/10m")
+# Password-reset e-mails: a few per hour to one e-mail address, more from one client address (a town
+# hall's colleagues share one). Beyond them the page says the same, but no e-mail goes out.
+ROER_PASSWORD_RESETS_PER_EMAIL = env_str("ROER_PASSWORD_RESETS_PER_EMAIL", "3/h")
+ROER_PASSWORD_RESETS_PER_ADDRESS = env_str("ROER_PASSWORD_RESETS_PER_ADDRESS", "20/h")
 
 # --- Roer -----------------------------------------------------------------------------------------
 # The smallest group whose figures may ever be shown; a scan's own thresholds can only be higher.

@@ -10,3 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage gets 503 with Retry-After, everything else the 500 page (roer/lib/errors.py).
+handler500 = "roer.lib.errors.server_error"

@@ -1,7 +1,13 @@
-"""The health check, for a load balancer or a monitor: GET /health/ says whether this process answers and
-its database answers a query on its own tables.
+"""Liveness, for a load balancer or an orchestrator: GET /health/ says that this process answers.
 
-A load balancer asks every few seconds, so it is answered by a middleware right after Django's
+It touches no database on purpose. During a database outage every process of Roer is as good as every
+other: a liveness check that failed with the database would have them restarted or taken out of the load
+balancer, and visitors would get the balancer's bare error instead of Roer's calm 503 page with a
+`Retry-After` (roer/lib/errors.py). Whether the database and the task queue answer is readiness, GET
+/ready/ (roer/web/health.py, which needs the workers' heartbeats); `database_answers` below is its
+database check.
+
+A load balancer asks every few seconds, so /health/ is answered by a middleware right after Django's
 SecurityMiddleware (the HTTPS redirect and security headers apply as everywhere), before sessions,
 CSRF, messages, the language, the Content Security Policy and the URL resolver, none of which a plain-text
 "ok" needs. Nor does it check the Host header against ALLOWED_HOSTS: a load balancer often asks by
@@ -23,25 +29,23 @@ logger = logging.getLogger("roer.health")
 PATH = "/health/"
 
 
-def _database_answers() -> bool:
+def database_answers() -> bool:
     """A read of the table every migrated Roer database has: a connection alone (SQLite opens any file)
-    or `SELECT 1` would say nothing of the database's files and tables."""
+    or `SELECT 1` would say nothing of the database's files and tables. A failure is logged as one line,
+    without a stack trace: a monitor asks every few seconds."""
     table = connection.ops.quote_name(MigrationRecorder.Migration._meta.db_table)
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - a model's own table
             return cursor.fetchone() is not None
-    except DatabaseError:
-        logger.warning("health check: the database does not answer", exc_info=True)
+    except DatabaseError as error:
+        logger.warning("the database does not answer: %s: %s", type(error).__name__, error)
         return False
 
 
 def health(request: HttpRequest) -> HttpResponse:
-    """200 "ok" when the database answers, otherwise 503; never cached."""
-    if _database_answers():
-        response = HttpResponse("ok", content_type="text/plain")
-    else:
-        response = HttpResponse("database unavailable", content_type="text/plain", status=503)
+    """200 "ok" while this process answers requests; never cached."""
+    response = HttpResponse("ok", content_type="text/plain")
     add_never_cache_headers(response)
     return response
 

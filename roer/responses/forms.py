@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -86,10 +87,26 @@ class PageForm(forms.Form):
                     blank.add(question.code)
             else:
                 answers[question.code] = None if value == DONT_KNOW else int(value)
+        # As with the scaled answers: a text field missing from the POST is not an answer cleared. Django
+        # cleans a missing CharField to "", which the merge would take for "emptied" and delete.
         open_answers = {
-            question.code: cleaned[question.code].strip() for question in self.page.open if question.code in cleaned
+            question.code: cleaned[question.code].strip()
+            for question in self.page.open
+            if question.code in cleaned and question.code in self.data
         }
         return answers, blank, open_answers
+
+    def show_saved_where_not_posted(self, answers: dict[str, int | None], open_answers: dict[str, str]) -> None:
+        """Show the saved answer in every field the POST did not send, when the page is shown again with its
+        errors: an empty field there would clear the saved answer on the next save. The errors are worked
+        out already (from what was posted); only what the fields show changes."""
+        self.is_valid()  # the errors stay those of what was posted: worked out (once) before the data changes
+        shown = QueryDict(mutable=True)
+        shown.update(self.data)
+        for code, value in self.initial_from(self.page, answers, open_answers).items():
+            if code not in self.data:
+                shown[code] = value
+        self.data = shown
 
 
 PageAnswers = tuple[dict[str, int | None], set[str], dict[str, str]]

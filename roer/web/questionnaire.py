@@ -63,13 +63,21 @@ def _legacy_target(action: str, number: int, page_count: int) -> int:
 
 
 def _lookup(request: HttpRequest, token: str) -> LinkLookup | None:
-    """The invitation behind a link; None when this address has tried too many unknown links."""
+    """The invitation behind a link; None for an unknown link from an address that has tried too many.
+
+    The link is looked up first, so a link that exists is always served, however many bad links others
+    behind the same address (a town hall's colleagues) mistyped: the limit is on guessing, and only an
+    unknown link is a guess. That tells a guesser over the limit nothing it could use: a link holds 256
+    random bits, so a hit never happens, and before this change every request under the limit was looked
+    up as well, so the lookup's time says no more than it did; an unknown link still costs a lookup and
+    is answered the same (429) whatever it is."""
+    lookup = invitation_for_token(token)
+    if lookup.state is not LinkState.UNKNOWN:
+        return lookup
     rate = settings.ROER_BAD_LINKS
     if over_limit(request, "bad-link", rate):
         return None
-    lookup = invitation_for_token(token)
-    if lookup.state is LinkState.UNKNOWN:
-        count_failure(request, "bad-link", rate)
+    count_failure(request, "bad-link", rate)
     return lookup
 
 
@@ -104,6 +112,14 @@ def _after_merge(draft: Draft, posted: PageAnswers) -> Draft:
         merged.pop(code, None)
     merged_open = {code: text for code, text in {**base.open_answers, **open_answers}.items() if text}
     return Draft(merged, merged_open, base.page)
+
+
+def _saved_after(
+    invitation: Invitation, token: str, posted: PageAnswers
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The scaled and open answers saved once `posted` is merged in, for a page shown again with errors."""
+    draft = _after_merge(draft_open(invitation, token), posted)
+    return draft.answers, draft.open_answers
 
 
 def _page_response(
@@ -247,6 +263,7 @@ def _save(request: HttpRequest, invitation: Invitation, token: str, address: int
     if not stored:
         return _link_page(request, LinkState.SUBMITTED, invitation)
     if form is not None and not valid:
+        form.show_saved_where_not_posted(*_saved_after(invitation, token, posted))
         return _page_response(request, invitation, token, pages, number, Draft(), form)
     if action == "save":
         scan = invitation.scan

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from roer.lib.health import health
 from roer.web import accounts, open_answers, organisations, questionnaire, reports, results, scans
+from roer.web.health import ready
 
 organisation_urls = [
     path("", organisations.dashboard, name="dashboard"),
@@ -61,18 +62,18 @@ urlpatterns = [
     path("", include((result_urls, "results"))),
     path("", include((report_urls, "reports"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
+    # Before the admin's own pattern (roer/urls.py includes these first): its log-in, throttled the same way.
+    path("admin/login/", accounts.admin_login, name="admin_login"),
     # Answered by roer.lib.health.HealthCheckMiddleware before it gets here; named for reverse().
     path("health/", health, name="health"),
+    # Answered by roer.web.health.ReadinessMiddleware the same way.
+    path("ready/", ready, name="ready"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_body.txt",
-            html_email_template_name="registration/password_reset_body.html",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
