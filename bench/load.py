@@ -5,7 +5,7 @@ asyncio client (bench/load_client.py).
 server but Roer and the peer alternating, so that other work on the machine weighs on both alike:
 
   (a) a bare WSGI hello (bench/load_hello_wsgi.py), to show what gunicorn and the client cost alone;
-  GET /health/ of Roer (which reads the database) and of the peer (a trivial view through its whole
+  GET /health/ of Roer (liveness, answered before sessions and CSRF) and of the peer (a trivial view through its whole
       middleware stack, bench/peer/peer_site/urls.py);
   the first questionnaire page: Roer's GET /a/<token>/1/ and the peer's GET /survey/<id>/;
   a complete respondent, at 20 and at 50 users, in LOAD_ROUNDS (2) rounds: every page as a browser walks it
@@ -66,15 +66,16 @@ PEER_DIR = ROOT / "bench" / "peer"
 PEER_REQUIREMENTS = ["django-survey-and-report==1.5.0", "Django==5.2.19", "gunicorn==27.0.1"]
 LOAD_DATABASE = "roer_load"
 
-# gthread, 3 processes with 1 thread each, for Roer and the peer alike; LOAD_* variables override it.
+# gthread, processes of 1 thread each, two per core as in deploy/gunicorn.conf.py, for Roer and the peer
+# alike; LOAD_* variables override it.
 WORKER_CHOICE = [
-    "workers: 3 processes of 1 thread (gthread, for keep-alive). Django is CPU-bound: threads in one process",
-    "  contend for the GIL, and every extra thread cost more than it gained once the questionnaire stopped",
-    "  waiting on the database. A third process keeps both cores busy while one waits for SQLite's write",
-    "  lock. Sync workers lose keep-alive (30-50% fewer saves/s).",
+    "workers: 2 processes of 1 thread per core (gthread, for keep-alive), as deploy/gunicorn.conf.py. Django",
+    "  is CPU-bound: threads in one process contend for the GIL, and every extra thread cost more than it",
+    "  gained. A second process per core keeps both cores busy while another waits for SQLite's write lock",
+    "  (3 processes on two cores: 13% fewer respondents per second than 4). Sync workers lose keep-alive.",
 ]
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS", "gthread")
-WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1))))
 THREADS = int(os.environ.get("LOAD_THREADS", "1"))
 REUSE_PORT = os.environ.get("LOAD_REUSE_PORT", "0") == "1"
 ROER_APP = os.environ.get("LOAD_ROER_APP", "roer.wsgi:application")  # another entry point, to try a change
@@ -850,7 +851,7 @@ def table(
     ]
     if hello is not None:
         lines += _get_rows("(a) bare WSGI hello", hello)
-    lines += _get_rows("Roer GET /health/ (reads the database)", roer.get("health"))
+    lines += _get_rows("Roer GET /health/ (liveness)", roer.get("health"))
     if peer is not None:
         lines += _get_rows("peer GET /health/ (trivial view)", peer.get("health"))
     lines += _get_rows("Roer GET /a/<token>/1/", roer.get("page"))
