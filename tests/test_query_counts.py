@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roer.lifecycle.mailing import mailing_plan
+from roer.lifecycle.schedule import follow_clock
 from roer.scans.models import GroupKind, MailingKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
@@ -134,3 +135,14 @@ def test_the_review_of_open_answers_does_not_grow_with_the_answers(alice_client,
     close(scan)
     # session, user, scan with membership, groups, response counts, answers, invitees' addresses, messages
     assert queries(alice_client, f"/scans/{scan.code}/open-answers/?show=all") == 8
+
+
+def test_liveness_asks_nothing_and_readiness_a_fixed_number_of_queries(client):
+    """/health/ never asks the database; /ready/ asks it once per check (database, queue, workers),
+    however many tasks wait."""
+    assert queries(client, "/health/") == 0
+    assert queries(client, "/ready/") == 3
+    for _ in range(25):
+        follow_clock.enqueue()
+    assert queries(client, "/ready/") == 3
+    assert client.get("/ready/").json()["checks"]["task_queue"]["waiting"] == 25
