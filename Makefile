@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo bench load security test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
+.PHONY: demo bench load scale security test test-sqlite test-postgres test-browser test-translations lint format install install-dev \
 	system-packages clean-demo messages
 
 $(BIN)/python:
@@ -86,6 +86,13 @@ bench: install-dev
 load: install-dev
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[load]'
 	$(BIN)/python -m bench.load
+
+## scale: the scale-out run in bench/scale.py: two application servers behind nginx, PostgreSQL, Redis, two
+## task workers; one server and one worker killed under 50 walking respondents; prints one table (about four minutes)
+scale: install-dev system-packages
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[load]'
+	bin/ensure-system-packages redis-server
+	bin/with-postgres $(BIN)/python -m bench.scale
 
 ## lint: ruff (lint and format check), mypy (strict) and the layering contract (import-linter); `make test` runs it too
 lint: install-dev

@@ -11,7 +11,8 @@ concurrency, the warm-up and measuring time, and the scenario:
   button) to the address the browser would post to, and go on with the page the answer holds; a redirect
   is followed with a GET, as a browser follows it. The respondent is complete when the last page's POST
   is answered; the redirect after it (to a thank-you page) is not followed, which can only favour a server
-  that redirects there. Cookies are kept per respondent. `flavour` is `roer` (Roer's /a/<token>/<n>/
+  that redirects there. Cookies are kept per respondent; an
+https `base` is trusted through `cafile`. `flavour` is `roer` (Roer's /a/<token>/<n>/
   pages; the last page is the one with the submit button) or `peer` (django-survey-and-report's
   /survey/<id>/ steps, `peer_pages` of them).
 
@@ -35,6 +36,7 @@ import itertools
 import json
 import random
 import re
+import ssl
 import sys
 import time
 from dataclasses import dataclass, field
@@ -266,7 +268,11 @@ class Run:
     async def main(self) -> dict[str, Any]:
         config = self.config
         concurrency = int(config["concurrency"])
-        connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency, force_close=False)
+        # An https server is trusted through the certificate file the configuration names (`cafile`).
+        tls = ssl.create_default_context(cafile=config["cafile"]) if config.get("cafile") else None
+        connector = aiohttp.TCPConnector(
+            limit=concurrency, limit_per_host=concurrency, force_close=False, **({"ssl": tls} if tls else {})
+        )
         timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
         async with aiohttp.ClientSession(
             connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True
