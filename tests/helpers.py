@@ -127,12 +127,22 @@ def draft_of(invitation, path: str):  # type: ignore[no-untyped-def]
     return draft
 
 
-def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None, title="Scan"):  # type: ignore[no-untyped-def]
+def _keyed(value, reverse, spread):  # type: ignore[no-untyped-def]
+    if spread is not None:
+        if spread.random() < 0.05:
+            return None
+        value = min(5, max(1, value + spread.choice((-1, 0, 0, 1))))
+    return 6 - value if reverse else value
+
+
+def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None, title="Scan", spread=None):  # type: ignore[no-untyped-def]
     """A scan whose respondents answered through the real services while it was open, closed since and
     with its figures computed by the worker.
 
     answers_per_group: {group kind: [keyed value of each respondent]}; each respondent gives that value to
     every item (reverse-keyed items get the mirrored raw answer), so every dimension scores (v - 1) / 4 * 100.
+    With `spread` (a random.Random) each item's value moves one point up or down now and then, or becomes
+    "don't know", so that the figures have variances, correlations and missing answers.
     The answers are given, and the scan closed, on the day before `closes_on` (default: yesterday).
     """
     import datetime
@@ -164,7 +174,7 @@ def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None
                 invitation = Invitation.objects.create(
                     scan=scan, group=group, email=f"{kind}{number}@{scan.pk}.example"
                 )
-                given = {item.code: (6 - value if item.code in reverse else value) for item in definition.items()}
+                given = {item.code: _keyed(value, item.code in reverse, spread) for item in definition.items()}
                 answer_directly(invitation, given)
         scan_close(scan=scan)
     run_tasks()
