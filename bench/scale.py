@@ -27,7 +27,8 @@ finished, that each limit held at its number across both servers, and that the s
 respondents down (respondents per second at least 0.8x the baseline). Exit status 1 when a check fails.
 
 Knobs: SCALE_USERS (50), SCALE_SECONDS (60), SCALE_KEEP=1 (keep the throw-away folder), and the control
-SCALE_WITHOUT_REDIS=1: every server counts its limits in its own memory, and the limit checks must fail.
+SCALE_WITHOUT_REDIS=1: no Redis, and each application server in a folder of its own, as on two machines, so
+that each counts the limits in its own file cache; the limit checks must then fail.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ SERVER_DOWN_FOR = 15.0
 KILL_WORKER_AFTER_SENT = 300
 ROUND_TIMEOUT = 240.0
 GOAL_SLOW_FACTOR = 0.8
+WITHOUT_REDIS = os.environ.get("SCALE_WITHOUT_REDIS") == "1"  # the control run
 DATABASE = "roer_scale"
 # An address is refused once it has failed more often than its limit (ROER_BAD_LINKS 20/10m, ROER_LOGIN_FAILURES
 # 10/15m), so one more than the limit is answered, as on a single server (tests/test_security.py). Counted in
@@ -205,7 +207,7 @@ def environment(folder: Path, database_url: str, redis: str, mailbox: Mailbox, h
         {
             "DJANGO_SETTINGS_MODULE": "roer.settings",
             "DATABASE_URL": database_url,
-            "REDIS_URL": "" if os.environ.get("SCALE_WITHOUT_REDIS") == "1" else redis,
+            "REDIS_URL": "" if WITHOUT_REDIS else redis,
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "localhost,127.0.0.1",
@@ -227,6 +229,15 @@ def environment(folder: Path, database_url: str, redis: str, mailbox: Mailbox, h
     return env
 
 
+def server_environment(env: dict[str, str], folder: Path, name: str) -> dict[str, str]:
+    """An application server's environment: the stack's, but in the control run (SCALE_WITHOUT_REDIS=1)
+    a folder of its own, as on a machine of its own, so that its limits are counted in its own file
+    cache (settings.py's fallback without Redis)."""
+    if not WITHOUT_REDIS:
+        return env
+    return {**env, "ROER_VAR_DIR": str(folder / f"server-{name}")}
+
+
 def start_stack(folder: Path, database_url: str) -> Stack:
     redis, redis_process = redis_url(folder)
     mailbox = Mailbox()
@@ -234,13 +245,21 @@ def start_stack(folder: Path, database_url: str) -> Stack:
     https_port, http_port = free_port(), free_port()
     env = environment(folder, database_url, redis, mailbox, https_port)
     tls = self_signed_certificate(folder)
-    servers = [Gunicorn(free_port(), env, log=folder / f"gunicorn-{name}.log") for name in "AB"]
+    servers = [
+        Gunicorn(free_port(), server_environment(env, folder, name), log=folder / f"gunicorn-{name}.log")
+        for name in "AB"
+    ]
     stack = Stack(folder, env, servers, https_port, tls, mailbox)
     if redis_process is not None:
         stack.background.append(redis_process)
     progress("postgresql: migrate, collectstatic, load_instrument")
     stack.manage("migrate", "--noinput", "--verbosity", "0")
-    stack.manage("collectstatic", "--noinput", "--verbosity", "0")
+    for server_env in {server.env["ROER_VAR_DIR"]: server.env for server in servers}.values():
+        run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            env=server_env,
+            what="collectstatic",
+        )
     stack.manage("load_instrument", "--verbosity", "0")
     for server in servers:
         server.start()
@@ -381,6 +400,9 @@ def faults(stack: Stack, respondents: list[dict[str, str]], invite_scan: int) ->
                 progress(f"faults: {killed_worker}, sending the invitations, killed after {state['sent']} messages")
         time.sleep(0.5)
     result = finish_walk("faults", process, result_path)
+    if "server_killed_at" in events and not restarted:  # a short run: both must serve the limits phase
+        server.start()
+        events["server_restarted_at"] = round(time.monotonic() - began - WARMUP, 1)
     deadline = time.monotonic() + ROUND_TIMEOUT
     while True:
         state = stack.latest_round(invite_scan)
