@@ -426,9 +426,17 @@ def roer_setup(folder: Path, database_url: str, label: str, counts: list[int]) -
     return env, seed
 
 
-def roer_verify(folder: Path, env: dict[str, str], scan: int, records: list[dict[str, Any]], label: str) -> Any:
+def roer_verify(
+    folder: Path,
+    env: dict[str, str],
+    scan: int,
+    records: list[dict[str, Any]],
+    label: str,
+    *,
+    uncertain_allowed: bool = False,
+) -> Any:
     records_path = folder / "records.json"
-    records_path.write_text(json.dumps({"scan": scan, "records": records}))
+    records_path.write_text(json.dumps({"scan": scan, "records": records, "uncertain_allowed": uncertain_allowed}))
     verify_path = folder / "verify.json"
     run(
         [PYTHON, "-m", "bench.load_roer_db", "verify", str(records_path), str(verify_path)],

@@ -11,9 +11,10 @@ concurrency, the warm-up and measuring time, and the scenario:
   button) to the address the browser would post to, and go on with the page the answer holds; a redirect
   is followed with a GET, as a browser follows it. The respondent is complete when the last page's POST
   is answered; the redirect after it (to a thank-you page) is not followed, which can only favour a server
-  that redirects there. Cookies are kept per respondent; an
-https `base` is trusted through `cafile`. `flavour` is `roer` (Roer's /a/<token>/<n>/
-  pages; the last page is the one with the submit button) or `peer` (django-survey-and-report's
+  that redirects there. Cookies are kept per respondent; an https `base` is trusted through `cafile`.
+  A request that fails leaves the respondent `uncertain`, with what it posted kept as `in_flight`.
+  `flavour` is `roer` (Roer's /a/<token>/<n>/ pages; the last page is the one with the submit button)
+  or `peer` (django-survey-and-report's
   /survey/<id>/ steps, `peer_pages` of them).
 
 Only requests that start after the warm-up and before the end of the measuring time are counted, and
@@ -248,6 +249,7 @@ class Run:
                 requests += 1
                 if status is None:
                     record["uncertain"] = True  # the server may or may not have stored it
+                    record["in_flight"] = {"url": target, "answers": form.answers, "submit": last}
                     break
                 record["saved"].append({"url": target, "answers": form.answers})
                 if last:

@@ -8,8 +8,10 @@ seen by the staff, so the peer survey can ask the same questions.
 `python -m bench.load_roer_db verify RECORDS.json OUT.json` checks after a run that nothing was lost: the
 scan's stored responses equal the submits the client counted, every respondent who did not submit has a
 draft with every answer of every page they saved, and every submitter's answers are stored on their response.
-A respondent whose request failed (a server killed under it, in `bench.scale`) may or may not have been stored;
-such a submit is allowed to be stored at most once, and no invitation ever has two responses.
+No invitation may have two responses. A respondent whose request failed (only `bench.scale`, which kills a
+server under them, allows it) must still have every save acknowledged before in their draft, and a submit
+whose answer was lost may be stored at most once, with the answers it carried; any other stored response fails
+the check.
 Responses are anonymous, so submitted answers are matched as a multiset: each respondent's answers are
 random, and every submitted set of answers must be found in exactly one stored response.
 """
@@ -139,10 +141,32 @@ def _value(posted: str) -> int | None:
     return None if posted == DONT_KNOW else int(posted)
 
 
+def _draft_problems(
+    invitation: Invitation, token: str, posted: dict[str, int | None], drafts: dict[int, Any]
+) -> tuple[int, list[str]]:
+    """(answers checked, problems): the draft of a respondent who did not submit must hold every answer
+    of every page whose save they saw acknowledged."""
+    if not posted:
+        return 0, []
+    if invitation.pk not in drafts:
+        return 0, [f"invitation {invitation.pk}: pages saved, no draft"]
+    draft = draft_open(invitation, token)  # the client kept the link the draft is sealed by
+    if draft.elsewhere:
+        return 0, [f"invitation {invitation.pk}: its own link does not open its draft"]
+    problems = [
+        f"invitation {invitation.pk}: {code}={value} posted, draft has {draft.answers.get(code, '-')}"
+        for code, value in posted.items()
+        if code not in draft.answers or draft.answers[code] != value
+    ]
+    return len(posted), problems
+
+
 def verify(records_path: Path, out: Path) -> None:
     data = json.loads(records_path.read_text(encoding="utf-8"))
     scan = Scan.objects.get(pk=data["scan"])
     records: list[dict[str, Any]] = data["records"]
+    # Only bench.scale, which kills a server under the respondents, allows requests whose outcome is unknown.
+    uncertain_allowed = bool(data.get("uncertain_allowed"))
     submits = sum(1 for record in records if record["submitted"])
     uncertain = sum(1 for record in records if record["uncertain"])
     stored = Response.objects.filter(scan=scan).count()
@@ -155,37 +179,30 @@ def verify(records_path: Path, out: Path) -> None:
     drafts = {draft.invitation_id: draft for draft in ResponseDraft.objects.filter(invitation__scan=scan)}
     draft_answers_checked = 0
     expected_sets: Counter[frozenset[tuple[str, int | None]]] = Counter()
+    possible_sets: Counter[frozenset[tuple[str, int | None]]] = Counter()  # submits whose answer was lost
     for record in records:
         invitation = by_hash[hash_token(record["token"])]
         posted: dict[str, int | None] = {}
         for page in record["saved"]:
             posted.update({code: _value(value) for code, value in page["answers"].items()})
-        if record["submitted"]:
+        in_flight = record.get("in_flight") or {}
+        if record["submitted"] or (invitation.submitted and in_flight.get("submit")):
             if not invitation.submitted:
                 problems.append(f"invitation {invitation.pk}: submit counted but not marked submitted")
             if invitation.pk in drafts:
                 problems.append(f"invitation {invitation.pk}: draft left after submit")
-            expected_sets[frozenset(posted.items())] += 1
-        elif record["uncertain"]:
-            continue  # a request failed: what the server kept is unknown, and the errors are reported anyway
-        else:
-            if invitation.submitted:
-                problems.append(f"invitation {invitation.pk}: submitted although the client never submitted")
-            if not posted:
-                continue
-            if invitation.pk not in drafts:
-                problems.append(f"invitation {invitation.pk}: {len(record['saved'])} page(s) saved, no draft")
-                continue
-            draft = draft_open(invitation, record["token"])  # the client kept the link the draft is sealed by
-            if draft.elsewhere:
-                problems.append(f"invitation {invitation.pk}: its own link does not open its draft")
-                continue
-            for code, value in posted.items():
-                draft_answers_checked += 1
-                if code not in draft.answers or draft.answers[code] != value:
-                    problems.append(
-                        f"invitation {invitation.pk}: {code}={value} posted, draft has {draft.answers.get(code, '-')}"
-                    )
+            if record["submitted"]:
+                expected_sets[frozenset(posted.items())] += 1
+            else:  # the submit went through, its answer was lost: stored with the answers it carried
+                posted.update({code: _value(value) for code, value in in_flight["answers"].items()})
+                possible_sets[frozenset(posted.items())] += 1
+            continue
+        if invitation.submitted:
+            problems.append(f"invitation {invitation.pk}: submitted although the client never submitted")
+        # Not submitted, also when a save's answer was lost: every save acknowledged before is in the draft.
+        checked, found_problems = _draft_problems(invitation, record["token"], posted, drafts)
+        draft_answers_checked += checked
+        problems += found_problems
     stored_sets: dict[Any, dict[str, int | None]] = {}
     answer_rows = 0
     codes = scan.instrument_version.parsed.answer_codes()
@@ -198,12 +215,17 @@ def verify(records_path: Path, out: Path) -> None:
     missing = expected_sets - found
     if missing:
         problems.append(f"{sum(missing.values())} submitted answer set(s) not found among the stored responses")
+    unexplained = (found - expected_sets) - possible_sets
+    if unexplained:
+        problems.append(f"{sum(unexplained.values())} stored response(s) that no respondent's submit carried")
     invitations_submitted = Invitation.objects.filter(scan=scan, submitted=True).count()
     expected_answer_rows = sum(len(answers) * count for answers, count in expected_sets.items())
+    exact = stored == submits and answer_rows == expected_answer_rows
     result = {
         "submits_counted": submits,
         "responses_stored": stored,
         "uncertain": uncertain,
+        "lost_answers_stored": sum(possible_sets.values()),
         "respondents": len(records),
         "drafts_checked": sum(1 for record in records if not record["submitted"] and record["saved"]),
         "draft_answers_checked": draft_answers_checked,
@@ -212,12 +234,11 @@ def verify(records_path: Path, out: Path) -> None:
         "problems": problems[:20],
         "problem_count": len(problems),
         "invitations_submitted": invitations_submitted,
-        # Every submit acknowledged is stored, once; a submit whose answer was lost (a server killed in
-        # the middle) is stored at most once; and no invitation has two responses.
-        "ok": submits <= stored <= submits + uncertain
+        # Every submit acknowledged is stored, once, with its answers; no invitation has two responses;
+        # and only where allowed, a submit whose answer was lost is stored at most once, with its answers.
+        "ok": not problems
         and stored == invitations_submitted
-        and not problems
-        and (answer_rows == expected_answer_rows if stored == submits else answer_rows > expected_answer_rows),
+        and (exact or (uncertain_allowed and stored == submits + sum(possible_sets.values()))),
     }
     out.write_text(json.dumps(result), encoding="utf-8")
 

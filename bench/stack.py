@@ -52,9 +52,13 @@ class Gunicorn:
         command = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "roer.wsgi:application"]
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         output = self.log.open("ab") if self.log else None
-        self.process = subprocess.Popen(  # noqa: S603 - our own server
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None
-        )
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own server
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None
+            )
+        finally:
+            if output is not None:
+                output.close()  # the server has its own copy
         wait_until_serving(f"http://127.0.0.1:{self.port}/health/")
 
     def kill_master(self) -> None:
@@ -137,5 +141,7 @@ def start_nginx(folder: Path, upstream_ports: list[int], http_port: int, https_p
             return nginx
         except OSError:
             if nginx.poll() is not None or time.monotonic() > deadline:
+                nginx.kill()
+                nginx.wait()
                 raise RuntimeError(f"nginx did not start: {(folder / 'nginx.error.log').read_text()[-2000:]}") from None
             time.sleep(0.05)
