@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from roer.accounts.forms import LoginForm
+from roer.accounts.forms import LinkedPasswordResetForm, LoginForm
 from roer.accounts.throttling import failure_record, refusal_wait, success_record
 from roer.lib.ratelimits import count_and_check, too_many_requests
 
@@ -73,6 +73,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, sending a few e-mails per hour to one address and more per client address
     (colleagues share one); beyond that the page says the same, and no e-mail goes out."""
 
+    form_class = LinkedPasswordResetForm
     email_template_name = "registration/password_reset_body.txt"
     html_email_template_name = "registration/password_reset_body.html"
     subject_template_name = "registration/password_reset_subject.txt"
