@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "roer.instruments",
     "roer.scans",
     "roer.responses",
+    "roer.residents",
     "roer.results",
     "roer.reports",
     "roer.audit",
@@ -280,6 +281,11 @@ ROER_PASSWORD_RESETS_PER_ADDRESS = env_str("ROER_PASSWORD_RESETS_PER_ADDRESS", "
 ROER_MIN_THRESHOLD = 3
 ROER_DEFAULT_THRESHOLD = env_int("ROER_DEFAULT_THRESHOLD", 5, minimum=ROER_MIN_THRESHOLD)
 # Days after a scan closes until its invitees' e-mail addresses are deleted (`manage.py purge_personal_data`).
+# Residents: no figure from fewer residents than this (per channel, and together); submits per address;
+# and a burst: at least this many open-link answers in ten minutes from one network.
+ROER_RESIDENT_THRESHOLD = env_int("ROER_RESIDENT_THRESHOLD", 10, minimum=5)
+ROER_RESIDENT_SUBMITS_PER_ADDRESS = env_str("ROER_RESIDENT_SUBMITS_PER_ADDRESS", "30/h")
+ROER_RESIDENT_BURST = env_int("ROER_RESIDENT_BURST", 10, minimum=3)
 ROER_RETENTION_DAYS = env_int("ROER_RETENTION_DAYS", 90, minimum=1)
 # Open answers are only shown for groups of at least this many respondents, and always for more than
 # the group's own score threshold: a sentence identifies its writer more easily than a number.

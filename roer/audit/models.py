@@ -15,6 +15,9 @@ class AuditAction(models.TextChoices):
     OPEN_ANSWER_REDACTED = "open_answer_redacted", _("Open answer published with parts taken out")
     OPEN_ANSWER_HIDDEN = "open_answer_hidden", _("Open answer hidden")
     OPEN_ANSWER_WITHDRAWN = "open_answer_withdrawn", _("Open answer back to waiting for review")
+    BURST_EXCLUDED = "burst_excluded", _("Burst of residents' answers left out of the figures")
+    BURST_INCLUDED = "burst_included", _("Burst of residents' answers counted again")
+    PAPER_FORM_ENTERED = "paper_form_entered", _("Residents' paper form entered")
 
 
 class AuditEvent(models.Model):

@@ -7,6 +7,7 @@ instrument never needs them), and so are duplicate keys, which YAML would otherw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
+from roer.instruments.readability import b1_findings
 from roer.instruments.schema import InstrumentDefinition
 
 MAX_FILE_BYTES = 512 * 1024
@@ -223,4 +225,43 @@ def read_instrument_file(path: Path) -> tuple[InstrumentDefinition, str]:
     return read_instrument_bytes(content, source_name=path.name)
 
 
-DEFAULT_INSTRUMENT = Path(__file__).resolve().parent / "definitions" / "digitaal-leiderschap-v1.yaml"
+_FINDINGS: Mapping[str, str | Promise] = {
+    "long_sentence": gettext_lazy("this sentence has %(value)s words; for B1 keep it under 20: %(sentence)s"),
+    "hard_sentence": gettext_lazy(
+        "this sentence is probably too hard for B1 (Flesch-Douma reading ease %(value)s, aim for 50 or more): "
+        "%(sentence)s"
+    ),
+    "long_word": gettext_lazy("the word %(sentence)s has %(value)s syllables; a shorter word reads easier at B1"),
+}
+
+
+def _lines_of(text: str) -> dict[Location, int]:
+    loader = _StrictSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Location, int] = {}
+        if node is not None:
+            _index_lines(node, (), lines, [])
+        return lines
+    finally:
+        loader.dispose()
+
+
+def instrument_warnings(definition: InstrumentDefinition, text: str) -> list[Problem]:
+    """What a loaded file should still improve, without refusing it: the residents' Dutch texts that are
+    probably harder than B1, each with its line."""
+    if definition.residents is None:
+        return []
+    lines = _lines_of(text)
+    warnings = []
+    for place, resident_text in definition.residents.texts():
+        location: Location = tuple(
+            int(part) if part.isdigit() else part for part in re.split(r"[.\[\]]+", f"{place}.nl") if part
+        )
+        for finding in b1_findings(resident_text.nl):
+            message = _FINDINGS[finding.kind] % {"value": f"{finding.value:g}", "sentence": finding.sentence}
+            warnings.append(Problem(f"{place}.nl", _line_for(location, lines), str(message)))
+    return warnings
+
+
+DEFAULT_INSTRUMENT = Path(__file__).resolve().parent / "definitions" / "digitaal-leiderschap-v2.yaml"

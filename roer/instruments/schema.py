@@ -13,28 +13,16 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from roer.instruments.residents import ResidentsModule
+from roer.instruments.texts import Code, NonEmpty
+from roer.instruments.texts import Frozen as _Frozen
+from roer.instruments.texts import Text as Text
 from roer.scoring.maturity import level_for
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Perspective = Literal["self", "others"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Text(_Frozen):
-    """A text in both of Roer's languages; neither may be missing or empty."""
-
-    nl: NonEmpty
-    en: NonEmpty
-
-    def get(self, language: str) -> str:
-        return self.en if language.startswith("en") else self.nl
 
 
 class Investment(StrEnum):
@@ -187,6 +175,8 @@ class InstrumentDefinition(_Frozen):
     gap_threshold: GapThreshold = GapThreshold(points=0.5)
     maturity: tuple[MaturityBand, ...] = ()
     developments: Developments | None = None
+    # What residents want and expect, asked in a residents' survey beside a scan (roer.residents).
+    residents: ResidentsModule | None = None
 
     @model_validator(mode="after")
     def _levels_match_the_bands(self) -> InstrumentDefinition:
@@ -241,6 +231,8 @@ class InstrumentDefinition(_Frozen):
         yield from (question.code for question in self.open_questions)
         if self.developments:
             yield from (development.code for development in self.developments.items)
+        if self.residents:
+            yield from self.residents.codes()
 
     # --- Convenience views used by forms, scoring and results --------------------------------------
 
@@ -260,6 +252,7 @@ class InstrumentDefinition(_Frozen):
         if self.developments:
             for development in self.developments.items:
                 codes.update((development.knowledge_code, development.impact_code))
+        codes.update(self.perceived_codes())
         return frozenset(codes)
 
     def answer_codes(self) -> tuple[str, ...]:
@@ -271,7 +264,13 @@ class InstrumentDefinition(_Frozen):
             for development in self.developments.items:
                 codes += [development.knowledge_code, development.impact_code]
         codes += [question.code for question in self.reference_questions]
+        # Added by version 2 of the file, after everything version 1 stored: an older version's order stays.
+        codes += self.perceived_codes()
         return tuple(codes)
+
+    def perceived_codes(self) -> list[str]:
+        """The residents' statements as directors and staff answer them: what they think residents expect."""
+        return [statement.code for statement in self.residents.statements] if self.residents else []
 
     def reverse_codes(self) -> frozenset[str]:
         return frozenset(item.code for item in self.items() if item.reverse)

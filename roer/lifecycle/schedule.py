@@ -25,6 +25,7 @@ from roer.lifecycle.benchmarks import refresh_all_benchmarks
 from roer.lifecycle.mailing import mailings_follow_clock
 from roer.lifecycle.models import ScheduleSlot, WorkerHeartbeat
 from roer.lifecycle.queue import silence
+from roer.lifecycle.resident_life import surveys_follow_clock
 from roer.lifecycle.retention import purge_personal_data
 from roer.lifecycle.scan_life import scans_follow_clock, stale_figures_recompute
 from roer.lifecycle.traces import traces_erase
@@ -34,9 +35,16 @@ logger = logging.getLogger("roer.schedule")
 
 @task()
 def follow_clock() -> int:
-    """Every minute: open and close scans by their dates, start planned mailings, stop waiting for work
-    whose task has failed for good, and store a few figures of an older format anew."""
-    return scans_follow_clock() + mailings_follow_clock() + documents.files_follow_tasks() + stale_figures_recompute()
+    """Every minute: open and close scans and residents' surveys by their dates (and look for bursts of
+    residents' answers), start planned mailings, stop waiting for work whose task has failed for good,
+    and store a few figures of an older format anew."""
+    return (
+        scans_follow_clock()
+        + surveys_follow_clock()
+        + mailings_follow_clock()
+        + documents.files_follow_tasks()
+        + stale_figures_recompute()
+    )
 
 
 @task()

@@ -67,8 +67,9 @@ def _developments_page(definition: InstrumentDefinition, perspective: Perspectiv
 
 
 def pages_for(definition: InstrumentDefinition, perspective: Perspective) -> tuple[Page, ...]:
-    """One page per pillar, the developments radar after the pillar the instrument names, then a closing
-    page with the reference questions (directors only) and the open questions."""
+    """One page per pillar, the developments radar after the pillar the instrument names, the residents'
+    statements as the respondent thinks residents answer them (when the instrument has a residents'
+    module), then a closing page with the reference questions (directors only) and the open questions."""
     pages: list[Page] = []
     developments = _developments_page(definition, perspective)
     for pillar in definition.pillars:
@@ -78,6 +79,10 @@ def pages_for(definition: InstrumentDefinition, perspective: Perspective) -> tup
         pages.append(Page(len(pages) + 1, pillar.name, pillar.description, scaled, ()))
         if developments is not None and definition.developments and definition.developments.after_pillar == pillar.code:
             pages.append(replace(developments, number=len(pages) + 1))
+    if definition.residents is not None:
+        residents = definition.residents
+        perceived = tuple(Question(statement.code, statement.perceived) for statement in residents.statements)
+        pages.append(Page(len(pages) + 1, residents.perceived_title, residents.perceived_introduction, perceived, ()))
     closing_scaled = (
         tuple(Question(question.code, question.text) for question in definition.reference_questions)
         if perspective == "self"

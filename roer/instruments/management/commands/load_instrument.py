@@ -4,7 +4,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from roer.instruments.loader import DEFAULT_INSTRUMENT, InstrumentFileError, read_instrument_file
+from roer.instruments.loader import (
+    DEFAULT_INSTRUMENT,
+    InstrumentFileError,
+    instrument_warnings,
+    read_instrument_file,
+)
 from roer.instruments.services import instrument_version_load
 
 
@@ -26,6 +31,9 @@ class Command(BaseCommand):
             version = result.version
             if options["verbosity"] < 1:
                 return
+            for warning in instrument_warnings(definition, text):
+                where = f"{path.name}, line {warning.line}" if warning.line else path.name
+                self.stderr.write(self.style.WARNING(f"{where} ({warning.location}): {warning.message}"))
             if result.created:
                 self.stdout.write(
                     self.style.SUCCESS(
