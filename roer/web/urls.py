@@ -4,7 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from roer.lib.health import health
-from roer.web import accounts, open_answers, organisations, questionnaire, reports, results, scans
+from roer.web import (
+    accounts,
+    open_answers,
+    organisations,
+    questionnaire,
+    reports,
+    resident_survey,
+    residents,
+    results,
+    scans,
+)
 from roer.web.health import ready
 
 organisation_urls = [
@@ -36,6 +46,23 @@ scan_urls = [
     ),
 ]
 
+# A residents' survey beside a scan, for its scan managers.
+resident_urls = [
+    path("scans/<uuid:scan_code>/residents/", residents.survey_detail, name="detail"),
+    path("scans/<uuid:scan_code>/residents/setup/", residents.survey_setup, name="setup"),
+    path("scans/<uuid:scan_code>/residents/paper/", residents.paper_entry, name="paper_entry"),
+    path("scans/<uuid:scan_code>/residents/close/", residents.survey_close, name="close"),
+    path("scans/<uuid:scan_code>/residents/bursts/<int:burst_id>/", residents.burst_decision, name="burst"),
+    # Printing: the poster, the letters and the paper form.
+]
+
+# What residents open: the short link (poster, website) and the letter's page.
+resident_public_urls = [
+    path("<slug:slug>/", resident_survey.open_link, name="open_link"),
+    path("<slug:slug>/brief/", resident_survey.letter, name="letter"),
+    path("<slug:slug>/bedankt/", resident_survey.thanks, name="thanks"),
+]
+
 result_urls = [
     path("scans/<uuid:scan_code>/results/", results.results, name="scan"),
 ]
@@ -57,7 +84,9 @@ questionnaire_urls = [
 urlpatterns = [
     # The questionnaire first: it has the most requests, and the resolver tries the patterns in order.
     path("a/", include((questionnaire_urls, "responses"))),
+    path("i/", include((resident_public_urls, "resident_survey"))),
     path("", include((organisation_urls, "organisations"))),
+    path("", include((resident_urls, "residents"))),
     path("", include((scan_urls, "scans"))),
     path("", include((result_urls, "results"))),
     path("", include((report_urls, "reports"))),
