@@ -1,4 +1,5 @@
-"""Synthetic demo data: three municipalities with closed scans, a benchmark pool, and an open scan.
+"""Synthetic demo data: three municipalities with closed scans, a benchmark pool, a closed residents'
+survey beside Dijkstad's latest scan, and an open scan.
 
 Answers are drawn from seeded random generators, so every run of `make demo` on any machine produces the
 same figures. The three showcase municipalities answer through the same services as real respondents
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from roer.accounts.models import User
 from roer.demo.pool import seed_benchmark_pool
+from roer.demo.resident_answers import perceived_answers
+from roer.demo.residents import seed_resident_survey
 from roer.demo.synthetic import Profile, synthetic_answers, synthetic_open_answers
 from roer.instruments.loader import DEFAULT_INSTRUMENT, read_instrument_file
 from roer.instruments.models import InstrumentVersion
@@ -33,6 +36,7 @@ from roer.scans.services import scan_create
 
 DEMO_PASSWORD = "roer-demo-2026"  # noqa: S105 - the published password of the demo accounts
 OPEN_SCAN_TITLE = "Digitaal leiderschap 2027 (lopend)"
+RESIDENTS_SCAN_TITLE = "Digitaal leiderschap 2026"  # Dijkstad's scan with a residents' survey beside it
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class SeedReport:
     created_organisations: list[str] = field(default_factory=list)
     pool_size: int = 0
     respondent_links: list[tuple[str, str]] = field(default_factory=list)
+    resident_survey: str = ""  # the organisation given a residents' survey by this run
 
 
 def _user(email: str, *, superuser: bool = False, full_name: str = "") -> User:
@@ -144,6 +149,8 @@ def _answered_scan(
     """A scan of the past whose respondents answered through the real draft-and-submit services (below the
     lifecycle's guard, which would refuse answers dated in the past); `_publish_past_scans` closes it."""
     rng = random.Random(seed)
+    # A generator of its own for the guesses about residents, so the leadership answers stay as they were.
+    perceived_rng = random.Random(seed + 500)
     scan = scan_create(
         organisation=organisation,
         created_by=creator,
@@ -169,6 +176,8 @@ def _answered_scan(
         )
         for invitation in invitations[:answering]:
             answers = synthetic_answers(rng, definition, profile, kind)
+            if definition.residents is not None:
+                answers.update(perceived_answers(perceived_rng, definition.residents, kind))
             token, _token_hash = new_token()  # the link a respondent of the past answered through
             draft_merge(
                 invitation=invitation,
@@ -310,6 +319,10 @@ def seed_demo(*, base_url: str) -> SeedReport:
     _publish_past_scans()
     if report.pool_size or report.created_organisations:
         refresh_benchmarks.call(version.pk)
+
+    scan = dijkstad.scans.with_figures().filter(title=RESIDENTS_SCAN_TITLE).first()
+    if scan is not None and seed_resident_survey(scan, _user("beheerder@dijkstad.example"), seed=SHOWCASES[0].seed):
+        report.resident_survey = dijkstad.name
 
     open_scan = dijkstad.scans.filter(title=OPEN_SCAN_TITLE).first()
     if open_scan is None:

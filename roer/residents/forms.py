@@ -114,3 +114,19 @@ class ResidentForm(forms.Form):
             if cleaned.get(question.code)
         }
         return answers, open_answers
+
+
+class SurveyDatesForm(forms.Form):
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closes_on = forms.DateField(
+        label=_("Closes on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The last day on which residents can answer."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The closing date cannot be before the opening date."))
+        return cleaned

@@ -3,12 +3,24 @@
 import pytest
 from django.core.management import call_command
 
+from django.utils import timezone
+
 from roer.accounts.models import User
 from roer.demo.seed import SHOWCASES
 from roer.organisations.models import Organisation
+from roer.residents.figures import TOGETHER, publish_resident_figures
+from roer.residents.models import (
+    Burst,
+    BurstStatus,
+    LetterCode,
+    ResidentOpenAnswer,
+    ResidentResponse,
+    ResidentSurvey,
+)
 from roer.responses.models import Response
+from roer.results.models import ScanFigures
 from roer.results.selectors import scan_results
-from roer.scans.models import Scan
+from roer.scans.models import Scan, ScanState
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +60,63 @@ def test_the_demo_has_real_figures_benchmarks_and_progress_and_running_it_twice_
 
     response = client.post("/login/", {"username": "Beheerder@Dijkstad.example", "password": "roer-demo-2026"})
     assert response.status_code == 302
+
+
+def _perceived_score(items: dict, code: str) -> float:
+    """A group's perceived statement on the 0-100 scale: (mean of 1..5 - 1) * 25."""
+    n, total, _squares, _agreeing = items[code]
+    return (total / n - 1) * 25
+
+
+def test_dijkstad_has_a_closed_residents_survey_in_three_channels_with_an_expectation_gap():
+    call_command("seed_demo")
+    scan = Scan.objects.get(organisation__name="Gemeente Dijkstad", title="Digitaal leiderschap 2026")
+    survey = ResidentSurvey.objects.get(scan=scan)
+    assert survey.state == ScanState.FIGURES_READY
+    assert survey.closes_on < timezone.localdate()
+    # no network trace is kept once the survey has closed
+    assert not ResidentResponse.objects.filter(survey=survey).exclude(network="").exists()
+    assert not ResidentResponse.objects.filter(survey=survey, window__isnull=False).exists()
+
+    # 600 letters sent, 180 answered; the burst of 30 answers from one network is left out
+    assert LetterCode.objects.filter(survey=survey).count() == 600
+    assert LetterCode.objects.filter(survey=survey, used=True).count() == 180
+    burst = Burst.objects.get(survey=survey)
+    assert (burst.responses, burst.status, burst.network) == (30, BurstStatus.EXCLUDED, "")
+    module = scan.instrument_version.parsed.residents
+    results = publish_resident_figures(module, survey.figures.data)
+    assert results.responses == {"open": 420 - 30, "letter": 180, "paper": 45, TOGETHER: 615}
+    assert results.excluded == 30
+    assert results.shown_channels() == ["open", "letter", "paper", TOGETHER]
+
+    # the self-selected open link is the most digital-minded, paper the least
+    online = {channel: results.statements[channel]["inw_online"].score for channel in ("open", "letter", "paper")}
+    help_needed = {channel: results.statements[channel]["inw_hulp"].score for channel in ("open", "letter", "paper")}
+    assert online["open"] > online["letter"] + 5 > online["paper"] + 20
+    assert help_needed["open"] + 10 < help_needed["letter"] < help_needed["paper"] - 10
+    nothing_online = {c: results.choices[c]["inw_diensten"].shares["niets"] for c in ("open", "letter", "paper")}
+    assert nothing_online["open"] < nothing_online["letter"] < nothing_online["paper"]
+
+    # the expectation gap: the directors' guess against what residents (all channels) answered
+    directors = ScanFigures.objects.get(scan=scan).data["items"]["directie"]
+    threshold = 12.5  # the instrument's gap threshold, half a point on the five-point scale
+    gaps = {
+        statement.code: _perceived_score(directors, statement.code)
+        - results.statements[TOGETHER][statement.code].score
+        for statement in module.statements
+    }
+    blind_spots = {code for code, gap in gaps.items() if abs(gap) > threshold}
+    assert len(blind_spots) >= 2
+    assert gaps["inw_online"] > threshold  # directors overrate residents' wish to go online
+    assert gaps["inw_hulp"] < -threshold  # and underrate their need for help
+    assert gaps["inw_mens"] < -threshold  # and for a human contact
+
+    # some open answers published, the one with a phone number waiting for review
+    open_answers = ResidentOpenAnswer.objects.filter(survey=survey)
+    assert open_answers.filter(status="published").exclude(published_text="").exists()
+    assert open_answers.filter(status="pending").exists()
+    assert not open_answers.filter(status="published", text__contains="06-").exists()
+
+    before = (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterCode.objects.count())
+    call_command("seed_demo")
+    assert (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterCode.objects.count()) == before

@@ -41,12 +41,12 @@ def test_changed_content_under_an_existing_version_is_refused(tmp_path: Path):
 def test_a_change_with_a_new_version_number_becomes_a_second_version(tmp_path: Path):
     call_command("load_instrument")
     data = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
-    data["version"] = 2
+    data["version"] += 1
     data["name"]["en"] = "Digital leadership (2)"
     changed = tmp_path / "v2.yaml"
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     call_command("load_instrument", str(changed))
-    assert sorted(InstrumentVersion.objects.values_list("number", flat=True)) == [1, 2]
+    assert sorted(InstrumentVersion.objects.values_list("number", flat=True)) == [2, 3]
 
 
 def test_a_bad_file_is_refused_with_its_name_and_nothing_is_stored(tmp_path: Path):

@@ -34,7 +34,7 @@ def problems_of(data_or_text, name="test.yaml") -> list:
 def test_the_default_instrument_has_three_pillars_with_three_or_four_dimensions_of_three_to_five_items():
     definition, _text = read_instrument_file(DEFAULT_INSTRUMENT)
     assert definition.code == "digitaal_leiderschap"
-    assert definition.version == 1
+    assert definition.version == 2
     assert [pillar.name.nl for pillar in definition.pillars] == [
         "Verdiepen & omarmen",
         "Goede mensen verzamelen",

@@ -19,7 +19,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created demo data for {created}."))
         if report.pool_size:
             self.stdout.write(self.style.SUCCESS(f"Created a benchmark pool of {report.pool_size} organisations."))
-        if not report.created_organisations and not report.pool_size:
+        if report.resident_survey:
+            self.stdout.write(self.style.SUCCESS(f"Created a closed residents' survey for {report.resident_survey}."))
+        if not report.created_organisations and not report.pool_size and not report.resident_survey:
             self.stdout.write("Demo data already present; nothing duplicated.")
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo log-ins (password for all: {DEMO_PASSWORD})"))
