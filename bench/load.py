@@ -14,6 +14,12 @@ server but Roer and the peer alternating, so that other work on the machine weig
       answers a save with the next page, so a respondent is one GET and one POST per page; the peer
       (django-survey-and-report 1.5.0 in its own virtual environment, bench/peer/) redirects after every
       POST, so a GET and a POST per page.
+  a resident on the residents' open link, at the same users after each walk (Roer only: the peer has no
+      such survey, so its complete respondent is the yardstick): a fresh browser GETs /i/<slug>/ and POSTs
+      the residents' form (every statement, choice and box as a person ticks them, the honeypot empty),
+      answered by the redirect to the thank-you page. Every Roer server gets
+      ROER_RESIDENT_SUBMITS_PER_ADDRESS raised (RESIDENT_RATE), because every simulated resident comes
+      from 127.0.0.1; the output says so.
   and then on PostgreSQL (bin/with-postgres, a database of its own, dropped afterwards) Roer's /health/,
   first page and complete respondent at 50 users, as Roer runs by default (connections kept 60 s) and with a
   connection per request.
@@ -22,11 +28,12 @@ Every server runs from a throw-away folder with DEBUG off, a random SECRET_KEY, 
 and SQLite with WAL and IMMEDIATE transactions (Roer's settings.py; the peer's settings do the same), after
 migrate, collectstatic and load_instrument, with the same gunicorn settings for Roer and the peer. Every
 scenario uses the same client settings: a warm-up, then a fixed measuring time. After the walks both
-databases are checked for lost answers.
+databases are checked for lost answers, and after the residents Roer's residents' survey.
 
 Environment knobs (for experiments; the defaults are what `make` runs): LOAD_WORKER_CLASS, LOAD_WORKERS,
 LOAD_THREADS, LOAD_REUSE_PORT=1, LOAD_DURATION, LOAD_WARMUP, LOAD_USERS (the walks' users, "20,50"),
-LOAD_CONCURRENCY (the GETs' users), LOAD_ROUNDS, LOAD_SKIP_PEER=1, LOAD_SKIP_POSTGRES=1, LOAD_SKIP_HELLO=1,
+LOAD_CONCURRENCY (the GETs' users), LOAD_ROUNDS, LOAD_SKIP_PEER=1, LOAD_SKIP_RESIDENTS=1, LOAD_SKIP_POSTGRES=1,
+LOAD_SKIP_HELLO=1,
 LOAD_KEEP=1 (keep the throw-away folder), LOAD_ROER_APP (another WSGI entry point, to try a change without
 touching roer/), LOAD_ROER_ROOT (serve Roer from another checkout, for example `git archive` of an earlier
 commit, to measure before and after with the same client).
@@ -86,11 +93,17 @@ ROUNDS = int(os.environ.get("LOAD_ROUNDS", "2"))
 WARMUP = float(os.environ.get("LOAD_WARMUP", "3"))
 DURATION = float(os.environ.get("LOAD_DURATION", "10"))
 
+SKIP_RESIDENTS = os.environ.get("LOAD_SKIP_RESIDENTS", "0") == "1"
+# Every simulated resident posts from 127.0.0.1, which the per-address limit ("30/h" by default) would
+# stop after thirty; the servers this run starts get this limit instead.
+RESIDENT_RATE = "10000000/h"
+
 GET_TOKENS = 200  # distinct respondents whose first page the GET scenario reads
 WALK_RESPONDENTS = 3000  # more than a walk can finish in its time: nobody answers twice
 
 # Goals (issue 11, and the earlier ones that still hold)
 GOAL_RESPONDENT_FACTOR = 5.0  # complete respondents per second, Roer against the peer, at every USERS
+GOAL_RESIDENT_FACTOR = 5.0  # residents per second against the peer's complete respondents (issue 13)
 GOAL_SAVE_P99_MS = 300.0  # page saves at the most users
 GOAL_HEALTH_FACTOR = 0.9  # Roer's /health/ against the peer's trivial view
 GOAL_PAGE_FACTOR = 15.0  # Roer's first page against the peer's first page
@@ -399,6 +412,7 @@ def roer_environment(folder: Path, database_url: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "roer.settings",
             "PYTHONPATH": str(ROER_ROOT),
+            "ROER_RESIDENT_SUBMITS_PER_ADDRESS": RESIDENT_RATE,
         }
     )
     return env
@@ -448,6 +462,24 @@ def roer_verify(
     progress(
         f"{label}: zero-loss check {'passed' if verify['ok'] else 'FAILED'}: {verify['responses_stored']} responses "
         f"stored for {verify['submits_counted']} submits, {verify['drafts_checked']} drafts checked"
+    )
+    return verify
+
+
+def roer_verify_residents(folder: Path, env: dict[str, str], slug: str, records: list[dict[str, Any]]) -> Any:
+    records_path = folder / "resident-records.json"
+    records_path.write_text(json.dumps({"slug": slug, "records": records}))
+    verify_path = folder / "resident-verify.json"
+    run(
+        [PYTHON, "-m", "bench.load_roer_db", "verify-residents", str(records_path), str(verify_path)],
+        env=env,
+        cwd=ROER_ROOT,
+        what="checking the residents' survey",
+    )
+    verify = json.loads(verify_path.read_text(encoding="utf-8"))
+    progress(
+        f"residents: zero-loss check {'passed' if verify['ok'] else 'FAILED'}: {verify['responses_stored']} "
+        f"responses stored for {verify['submits_accepted']} submits thanked"
     )
     return verify
 
@@ -529,6 +561,10 @@ def walk_key(users: int, number: int) -> str:
     return f"walk-{users}-{number}"
 
 
+def resident_key(users: int, number: int) -> str:
+    return f"residents-{users}-{number}"
+
+
 def comparison_phase(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
     """Roer and the peer on SQLite, their scenarios alternating; returns Roer's figures, the peer's (None
     when it could not be measured) and why not."""
@@ -548,7 +584,8 @@ def comparison_phase(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | Non
             progress(f"peer FAILED: {exc}")
     roer: dict[str, Any] = {}
     theirs: dict[str, Any] = {}
-    records: dict[str, list[dict[str, Any]]] = {"roer": [], "peer": []}
+    records: dict[str, list[dict[str, Any]]] = {"roer": [], "peer": [], "residents": []}
+    slug = "" if SKIP_RESIDENTS else seed.get("resident_slug", "")  # an earlier Roer (LOAD_ROER_ROOT) has none
     servers = {"roer": roer_server("roer-sqlite", env, folder / "sqlite")}
     if peer is not None:
         servers["peer"] = Server(
@@ -595,11 +632,18 @@ def comparison_phase(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | Non
                     "respondents": respondents,
                 }
             both(walk_key(users, number), mine, peer_config, peer_first=index % 2 == 1)
+            if slug:
+                residents = {"kind": "resident", "slug": slug, "concurrency": users}
+                result = drive(servers["roer"], f"roer {resident_key(users, number)}", residents, folder)
+                records["residents"] += result.pop("records")
+                roer[resident_key(users, number)] = result
     finally:
         for server in servers.values():
             server.stop()
     roer["hwm_mb"] = max(servers["roer"].hwm_kb.values(), default=0) / 1024
     roer["verify"] = roer_verify(folder / "sqlite", env, seed["scan"], records["roer"], "sqlite")
+    if slug:
+        roer["residents_verify"] = roer_verify_residents(folder / "sqlite", env, slug, records["residents"])
     if peer is not None:
         theirs["verify"] = peer_verify(folder / "peer", peer, records["peer"])
     return roer, (theirs if peer is not None else None), peer_error
@@ -736,6 +780,11 @@ def walks_at(results: dict[str, Any], users: int) -> list[dict[str, Any]]:
     return [results[walk_key(users, number)] for number in range(ROUNDS) if walk_key(users, number) in results]
 
 
+def residents_at(results: dict[str, Any], users: int) -> list[dict[str, Any]]:
+    keys = [resident_key(users, number) for number in range(ROUNDS)]
+    return [results[key] for key in keys if key in results]
+
+
 # --- the table ----------------------------------------------------------------------------------------
 HEADER = (
     f"{'scenario':<46} {'users':>5} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
@@ -781,7 +830,7 @@ def requests_per_respondent(runs: list[dict[str, Any]]) -> int | None:
     return made[len(made) // 2] if made else None
 
 
-def respondent_rate(runs: list[dict[str, Any]]) -> float:
+def respondent_rate(runs: list[dict[str, Any]], kinds: tuple[str, ...] = PAGE_KINDS) -> float:
     """Complete respondents per second in the steady state: the walks' requests per second over the
     requests one complete respondent makes. Counting the walks that end in the measuring time instead
     would depend on when they began: one of the peer's walks at 50 users takes longer than that time."""
@@ -789,7 +838,24 @@ def respondent_rate(runs: list[dict[str, Any]]) -> float:
     window = sum(result["elapsed"] for result in runs)
     if not each or not window:
         return 0.0
-    return sum(_count(pooled(runs, kind)) for kind in PAGE_KINDS) / window / each
+    return sum(_count(pooled(runs, kind)) for kind in kinds) / window / each
+
+
+RESIDENT_KINDS = ("GET resident page", "POST resident")
+
+
+def _resident_rows(runs: list[dict[str, Any]], users: int) -> list[str]:
+    """A resident on the open link (its rate, and the latency of page and submit together), then its two
+    requests."""
+    if not runs:
+        return []
+    server = server_figures(runs)
+    done = pooled(runs, "respondent") or {"count": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None}
+    errors = sum(_errors(pooled(runs, kind)) for kind in RESIDENT_KINDS)
+    residents = {**done, "rps": respondent_rate(runs, RESIDENT_KINDS), "errors": errors}
+    rows = [_row("Roer, resident (GET /i/<slug>/ + POST)", users, residents, server, server["cpu_ms"] * 2)]
+    rows += [_row(f"    {kind}", users, pooled(runs, kind), None) for kind in RESIDENT_KINDS if pooled(runs, kind)]
+    return rows
 
 
 def _walk_rows(name: str, runs: list[dict[str, Any]], users: int) -> list[str]:
@@ -854,6 +920,9 @@ def table(
         "  after a POST); locked: 'database is locked' in the server log; RSS MB: peak resident memory of the",
         "  largest worker, sum MB: of all workers; CPU ms: worker CPU time per request (per respondent on a",
         "  respondent's row); cores: CPU cores used by the workers + by the client",
+        "resident: a fresh browser on the residents' open link, GET the page and POST the form (2 requests);",
+        f"  the Roer servers ran with ROER_RESIDENT_SUBMITS_PER_ADDRESS={RESIDENT_RATE} instead of the default",
+        "  30/h, as every simulated resident comes from 127.0.0.1",
         rule,
         HEADER,
         rule,
@@ -870,6 +939,7 @@ def table(
         lines += _walk_rows("Roer", walks_at(roer, users), users)
         if peer is not None:
             lines += _walk_rows("peer", walks_at(peer, users), users)
+        lines += _resident_rows(residents_at(roer, users), users)
     if peer is None:
         lines.append(f"peer: not measured: {peer_error}")
     if postgres is not None:
@@ -888,7 +958,7 @@ def table(
     lines.append(rule)
     lines += zero_loss(roer, peer, postgres)
     notes = []
-    everything = [hello, *(value for key, value in roer.items() if key not in ("hwm_mb", "verify"))]
+    everything = [hello, *(value for key, value in roer.items() if key not in ("hwm_mb", "verify", "residents_verify"))]
     if peer is not None:
         everything += [value for key, value in peer.items() if key != "verify"]
     if postgres is not None:
@@ -922,6 +992,20 @@ def goals(
             f"  complete respondent, {users:>2} users: Roer {ours:6.1f}/s, peer {their:5.1f}/s: "
             f"{_ratio(ours, their):>7} (goal >= {GOAL_RESPONDENT_FACTOR:g}x; {errors} errors, {locked} locked)   "
             f"{_verdict(met)}"
+        )
+    for users in USERS:
+        mine, theirs = residents_at(roer, users), walks_at(peer, users) if peer else []
+        if not mine:
+            continue
+        ours, their = respondent_rate(mine, RESIDENT_KINDS), respondent_rate(theirs)
+        errors = sum(_errors(pooled(mine, kind)) for kind in RESIDENT_KINDS)
+        locked = server_figures(mine)["locked"]
+        lost = not roer.get("residents_verify", {}).get("ok", False)
+        met = bool(their) and ours >= GOAL_RESIDENT_FACTOR * their and errors == 0 and locked == 0 and not lost
+        lines.append(
+            f"  resident, {users:>2} users: Roer {ours:6.1f}/s, peer's complete respondent {their:5.1f}/s: "
+            f"{_ratio(ours, their):>7} (goal >= {GOAL_RESIDENT_FACTOR:g}x; {errors} errors, {locked} locked, "
+            f"{'none' if not lost else 'some'} lost)   {_verdict(met)}"
         )
     saves = pooled(walks_at(roer, most), "POST save")
     p99 = saves["p99_ms"] if saves and saves["p99_ms"] is not None else float("inf")
@@ -983,6 +1067,14 @@ def zero_loss(roer: dict[str, Any], peer: dict[str, Any] | None, postgres: dict[
             f"{v['problem_count']} problems   {'met' if v['ok'] else 'NOT MET'}"
         )
         lines += [f"    {problem}" for problem in v["problems"][:5]]
+    if "residents_verify" in roer:
+        v = roer["residents_verify"]
+        lines.append(
+            f"  Roer residents: {v['responses_stored']} responses stored for {v['submits_accepted']} submits thanked, "
+            f"{v['open_answers_stored']} of {v['open_answers_expected']} open answers; {v['uncertain']} uncertain; "
+            f"{len(v['problems'])} problems   {'met' if v['ok'] else 'NOT MET'}"
+        )
+        lines += [f"    {problem}" for problem in v["problems"][:5]]
     if peer is not None:
         v = peer["verify"]
         lines.append(
@@ -1008,6 +1100,10 @@ def main() -> int:
         return postgres_inner(Path(sys.argv[2]), Path(sys.argv[3]))
     folder = Path(tempfile.mkdtemp(prefix="roer-load-"))
     progress(f"throw-away folder {folder}; gunicorn {WORKER_CLASS} {WORKERS}x{THREADS}; Roer from {ROER_ROOT}")
+    progress(
+        f"Roer servers run with ROER_RESIDENT_SUBMITS_PER_ADDRESS={RESIDENT_RATE} (default 30/h): every simulated "
+        "resident posts from 127.0.0.1"
+    )
     hello = postgres = None
     postgres_error = ""
     try:

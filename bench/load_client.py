@@ -16,6 +16,12 @@ concurrency, the warm-up and measuring time, and the scenario:
   `flavour` is `roer` (Roer's /a/<token>/<n>/ pages; the last page is the one with the submit button)
   or `peer` (django-survey-and-report's
   /survey/<id>/ steps, `peer_pages` of them).
+* `resident`: every virtual user is one resident after another on the residents' open link `/i/<slug>/`,
+  each a fresh browser (no cookies, so none has the signed "already answered" cookie): GET the page, read
+  its form, POST an answer to every statement ("1".."5" or "dk"), an option for every single-choice
+  question, a few options for every question with several answers, sometimes an open answer, the CSRF
+  token, and every text input (the honeypot `website` among them) empty, as a person leaves it. The
+  resident is complete when the POST is answered with the redirect to the thank-you page (not followed).
 
 Only requests that start after the warm-up and before the end of the measuring time are counted, and
 respondents whose last POST is answered in that time; the result also lists how many requests each
@@ -44,7 +50,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import aiohttp
 
@@ -53,6 +59,8 @@ _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)"')
 _RADIO = re.compile(r'<input type="radio" name="([^"]*)" value="([^"]*)"')
 _TEXTAREA = re.compile(r'<textarea name="([^"]*)"')
+_CHECKBOX = re.compile(r'<input type="checkbox" name="([^"]*)" value="([^"]*)"')
+_TEXT = re.compile(r'<input type="text" name="([^"]*)"')
 _BUTTON = re.compile(r"<button\b([^>]*)>", re.IGNORECASE)
 REQUEST_TIMEOUT = 30.0
 
@@ -132,6 +140,46 @@ def read_form(body: str, url: str, rng: random.Random) -> Form | None:
     return Form(action, fields, answers, buttons)
 
 
+@dataclass
+class ResidentForm:
+    """The residents' questionnaire as a browser posts it: field pairs (a name repeats for every box
+    ticked), and the answers in the order posted, checked in the database later."""
+
+    action: str
+    fields: list[tuple[str, str]]
+    answers: list[tuple[str, str]]
+
+
+OPEN_TEXTS = ("Meer uitleg in gewone taal.", "Ook 's avonds iemand kunnen bellen.", "Een app zou fijn zijn.")
+
+
+def read_resident_form(body: str, url: str, rng: random.Random) -> ResidentForm | None:
+    forms = list(_FORM.finditer(body))
+    if not forms:
+        return None
+    start = forms[-1]
+    section = body[start.start() :]
+    attributes = dict(_ATTRIBUTE.findall(start.group(1)))
+    action = urljoin(url, attributes.get("action") or url)
+    hidden = _HIDDEN.findall(section)
+    if "csrfmiddlewaretoken" not in dict(hidden):
+        return None
+    radios: dict[str, list[str]] = {}
+    for name, value in _RADIO.findall(section):
+        radios.setdefault(name, []).append(value)
+    boxes: dict[str, list[str]] = {}
+    for name, value in _CHECKBOX.findall(section):
+        boxes.setdefault(name, []).append(value)
+    answers = [(name, rng.choice(values)) for name, values in radios.items()]
+    for name, values in boxes.items():
+        answers += [(name, value) for value in rng.sample(values, rng.randint(1, min(3, len(values))))]
+    texts = [(name, rng.choice(OPEN_TEXTS) if rng.random() < 0.3 else "") for name in _TEXTAREA.findall(section)]
+    answers += [(name, text) for name, text in texts if text]
+    fields = [*hidden, *answers, *((name, "") for name, text in texts if not text)]
+    fields += [(name, "") for name in _TEXT.findall(section)]  # the honeypot among them, left empty
+    return ResidentForm(action, fields, answers)
+
+
 class Run:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
@@ -175,7 +223,7 @@ class Run:
         *,
         expect: tuple[int, ...],
         cookies: SimpleCookie | None = None,
-        data: dict[str, str] | None = None,
+        data: dict[str, str] | bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int | None, str, str]:
         """One request, timed and counted; returns (status, body, Location). Never raises."""
@@ -267,6 +315,44 @@ class Run:
                 requests += 1
             # a respondent whose time ran out stays half-way: their draft must hold what they saved
 
+    # --- scenario: residents on the open link -----------------------------------------------------
+    async def resident_user(self, session: aiohttp.ClientSession) -> None:
+        url = f"/i/{self.config['slug']}/"
+        origin = {"Origin": self.base, "Content-Type": "application/x-www-form-urlencoded"}
+        while self.running():
+            cookies: SimpleCookie = SimpleCookie()  # a fresh browser for every resident
+            began = time.perf_counter()
+            status, body, _location = await self.request(
+                session, "GET resident page", "GET", url, expect=(200,), cookies=cookies
+            )
+            if status is None:
+                continue
+            form = read_resident_form(body, url, self.rng)
+            if form is None:
+                self.records.append({"answers": [], "submitted": False, "uncertain": True, "problem": "no form"})
+                continue
+            record: dict[str, Any] = {"answers": form.answers, "submitted": False, "uncertain": False}
+            self.records.append(record)
+            status, _body, location = await self.request(
+                session,
+                "POST resident",
+                "POST",
+                form.action,
+                expect=(302,),
+                cookies=cookies,
+                data=urlencode(form.fields).encode("ascii"),
+                headers=origin,
+            )
+            if status is None:
+                record["uncertain"] = True  # stored or not: the server's answer was lost or wrong
+                continue
+            if "/bedankt/" not in location:
+                record["uncertain"] = True
+                record["problem"] = f"redirected to {location}"
+                continue
+            record["submitted"] = True
+            self.complete(began, time.perf_counter(), 2)
+
     async def main(self) -> dict[str, Any]:
         config = self.config
         concurrency = int(config["concurrency"])
@@ -285,6 +371,8 @@ class Run:
             if config["kind"] == "get":
                 urls = itertools.cycle(config["urls"])
                 users = [self.get_user(session, urls) for _ in range(concurrency)]
+            elif config["kind"] == "resident":
+                users = [self.resident_user(session) for _ in range(concurrency)]
             else:
                 respondents = iter(config["respondents"])
                 users = [self.walk_user(session, respondents) for _ in range(concurrency)]

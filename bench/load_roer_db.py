@@ -5,6 +5,8 @@ with every group, then for each COUNT that many invitations, each with its own l
 stored, as for a real e-mail), and writes the tokens to OUT.json. It also writes the instrument's pages as
 seen by the staff, so the peer survey can ask the same questions.
 
+The scan has a residents' survey beside it, open today; its short link is written as `resident_slug`.
+
 `python -m bench.load_roer_db verify RECORDS.json OUT.json` checks after a run that nothing was lost: the
 scan's stored responses equal the submits the client counted, every respondent who did not submit has a
 draft with every answer of every page they saved, and every submitter's answers are stored on their response.
@@ -14,6 +16,10 @@ whose answer was lost may be stored at most once, with the answers it carried; a
 the check.
 Responses are anonymous, so submitted answers are matched as a multiset: each respondent's answers are
 random, and every submitted set of answers must be found in exactly one stored response.
+
+`python -m bench.load_roer_db verify-residents RECORDS.json OUT.json` does the same for the residents'
+scenario: the survey's stored responses are exactly the answers of the submits thanked, and so are the
+open answers.
 """
 
 from __future__ import annotations
@@ -38,10 +44,11 @@ from django.utils import timezone  # noqa: E402
 from roer.instruments.models import InstrumentVersion  # noqa: E402
 from roer.lib.tokens import hash_token, new_token  # noqa: E402
 from roer.organisations.models import Organisation, OrganisationKind  # noqa: E402
+from roer.residents.models import ResidentOpenAnswer, ResidentResponse, ResidentSurvey  # noqa: E402
 from roer.responses.models import Response, ResponseDraft  # noqa: E402
 from roer.responses.questionnaire import DONT_KNOW, pages_for  # noqa: E402
 from roer.responses.services import draft_open  # noqa: E402
-from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan  # noqa: E402
+from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan, ScanState  # noqa: E402
 from roer.scoring.packed import unpack  # noqa: E402
 
 # How the invitees are spread over the groups (the directors get the extra reference questions).
@@ -72,6 +79,10 @@ def seed(out: Path, counts: list[int]) -> None:
             kind: RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
             for kind in GroupKind
         }
+        # The residents' survey beside it, open today, for the residents' scenario (the open link).
+        survey = ResidentSurvey.objects.create(
+            scan=scan, opens_on=scan.opens_on, closes_on=scan.closes_on, state=ScanState.OPEN
+        )
         sets: list[list[dict[str, str]]] = []
         number = 0
         for count in counts:
@@ -132,7 +143,15 @@ def seed(out: Path, counts: list[int]) -> None:
             }
         )
     out.write_text(
-        json.dumps({"scan": scan.pk, "sets": sets, "pages": pages, "dont_know": definition.scale.dont_know.get("nl")}),
+        json.dumps(
+            {
+                "scan": scan.pk,
+                "resident_slug": survey.slug,
+                "sets": sets,
+                "pages": pages,
+                "dont_know": definition.scale.dont_know.get("nl"),
+            }
+        ),
         encoding="utf-8",
     )
 
@@ -243,8 +262,63 @@ def verify(records_path: Path, out: Path) -> None:
     out.write_text(json.dumps(result), encoding="utf-8")
 
 
+def _resident_answers(module: Any, posted: list[list[str]]) -> frozenset[tuple[str, int | None]]:
+    """What the residents' form posted, as the survey's packed answers unpack: a statement's point (None
+    for "don't know"), a single choice's option number, a ticked box as 1 on its option's code."""
+    answers: dict[str, int | None] = {}
+    statements = {statement.code for statement in module.statements}
+    choices = {choice.code: choice for choice in module.choices}
+    for name, value in posted:
+        if name in statements:
+            answers[name] = None if value == "dk" else int(value)
+        elif name in choices and choices[name].multiple:
+            answers[f"{name}__{value}"] = 1
+        elif name in choices:
+            answers[name] = [option.code for option in choices[name].options].index(value) + 1
+    return frozenset(answers.items())
+
+
+def verify_residents(records_path: Path, out: Path) -> None:
+    """Every resident whose submit was answered with the thank-you page is stored once, with the answers
+    posted (matched as a multiset: responses keep no link to who sent them), and nothing else is stored."""
+    data = json.loads(records_path.read_text(encoding="utf-8"))
+    survey = ResidentSurvey.objects.select_related("scan__instrument_version").get(slug=data["slug"])
+    module = survey.scan.instrument_version.parsed.residents
+    records: list[dict[str, Any]] = data["records"]
+    accepted = [record for record in records if record["submitted"]]
+    uncertain = sum(1 for record in records if record["uncertain"])
+    expected = Counter(_resident_answers(module, record["answers"]) for record in accepted)
+    codes = module.answer_codes()
+    stored = Counter(
+        frozenset(unpack(codes, bytes(packed)).items())
+        for packed in ResidentResponse.objects.filter(survey=survey).values_list("packed_answers", flat=True)
+    )
+    open_codes = {question.code for question in module.open_questions}
+    open_expected = sum(1 for record in accepted for name, _text in record["answers"] if name in open_codes)
+    open_stored = ResidentOpenAnswer.objects.filter(survey=survey).count()
+    problems = []
+    if expected - stored:
+        problems.append(f"{sum((expected - stored).values())} accepted answer set(s) not stored")
+    if stored - expected:
+        problems.append(f"{sum((stored - expected).values())} stored response(s) no accepted submit carried")
+    if open_stored != open_expected and not uncertain:
+        problems.append(f"{open_stored} open answers stored for {open_expected} posted")
+    result = {
+        "submits_accepted": len(accepted),
+        "responses_stored": sum(stored.values()),
+        "open_answers_stored": open_stored,
+        "open_answers_expected": open_expected,
+        "uncertain": uncertain,
+        "problems": problems,
+        "ok": not problems and not uncertain,
+    }
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "seed":
         seed(Path(sys.argv[2]), [int(count) for count in sys.argv[3:]])
+    elif sys.argv[1] == "verify-residents":
+        verify_residents(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
         verify(Path(sys.argv[2]), Path(sys.argv[3]))

@@ -56,6 +56,14 @@ _MESSAGES: Mapping[str, str | Promise] = {
     "unknown_pillar": gettext_lazy("after_pillar names no pillar of this instrument: %(code)s"),
     "level_count": gettext_lazy("%(place)s: %(expected)s expected, one per maturity level; found %(found)s"),
     "enum": gettext_lazy("must be one of: %(expected)s"),
+    "resident_text": gettext_lazy("%(code)s: must be a text that is not empty"),
+    "resident_languages": gettext_lazy("languages: name each further language once, and not nl or en"),
+    "resident_language_unknown": gettext_lazy(
+        "%(place)s: the language %(code)s is not declared under residents.languages"
+    ),
+    "resident_language_missing": gettext_lazy(
+        "%(place)s: the text in %(code)s is missing (every declared language is needed in every text)"
+    ),
     "float_type": gettext_lazy("must be a number"),
     "float_parsing": gettext_lazy("must be a number"),
     "greater_than": gettext_lazy("must be more than %(gt)s"),

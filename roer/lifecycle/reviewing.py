@@ -94,7 +94,10 @@ def _under_review(scan: Scan, *, residents: bool) -> Iterator[_UnderReview]:
 
 def _audit(user: User, review: _UnderReview, decision: Decision, handle: str) -> None:
     audit_record(
-        user=user, organisation=review.scan.organisation, action=_ACTIONS[decision], subject=f"{review.subject}: {handle}"
+        user=user,
+        organisation=review.scan.organisation,
+        action=_ACTIONS[decision],
+        subject=f"{review.subject}: {handle}",
     )
 
 

@@ -220,9 +220,7 @@ def resident_review_items(survey: ResidentSurvey) -> list[ReviewItem]:
     module = scan.instrument_version.parsed.residents
     if module is None:
         return []
-    questions: dict[str, Text | ResidentText] = {
-        question.code: question.question for question in module.open_questions
-    }
+    questions: dict[str, Text | ResidentText] = {question.code: question.question for question in module.open_questions}
     found = (
         ResidentOpenAnswer.objects.filter(survey=survey, code__in=readable_resident_questions(survey))
         .order_by("handle")

@@ -93,7 +93,11 @@ class _Review:
     def items(self) -> list[ReviewItem]:
         if not self.open:
             return []
-        return resident_review_items(self.survey) if self.survey is not None and self.residents else review_items(self.scan)
+        return (
+            resident_review_items(self.survey)
+            if self.survey is not None and self.residents
+            else review_items(self.scan)
+        )
 
 
 def _tab(value: str | None) -> Tab:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.management import call_command
-
 from django.utils import timezone
 
 from roer.accounts.models import User
@@ -101,8 +100,7 @@ def test_dijkstad_has_a_closed_residents_survey_in_three_channels_with_an_expect
     directors = ScanFigures.objects.get(scan=scan).data["items"]["directie"]
     threshold = 12.5  # the instrument's gap threshold, half a point on the five-point scale
     gaps = {
-        statement.code: _perceived_score(directors, statement.code)
-        - results.statements[TOGETHER][statement.code].score
+        statement.code: _perceived_score(directors, statement.code) - results.statements[TOGETHER][statement.code].score
         for statement in module.statements
     }
     blind_spots = {code for code, gap in gaps.items() if abs(gap) > threshold}
