@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from roer.instruments.residents import ResidentsModule
@@ -105,11 +106,13 @@ def _state_page(request: HttpRequest, survey: ResidentSurvey, module: ResidentsM
     return render(request, "resident_survey/state.html", context, status=200 if state is ScanState.PLANNED else 410)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def open_link(request: HttpRequest, slug: str) -> HttpResponse:
     return _questionnaire(request, slug, Channel.OPEN_LINK)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, slug: str) -> HttpResponse:
     return _questionnaire(request, slug, Channel.LETTER)
@@ -174,6 +177,7 @@ def _thanks_url(survey: ResidentSurvey) -> str:
     return reverse("resident_survey:thanks", args=[survey.slug])
 
 
+@never_cache
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     survey, module = get_public_survey(slug)

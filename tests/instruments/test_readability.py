@@ -22,7 +22,9 @@ def test_long_sentences_hard_sentences_and_long_words_are_found():
     long_sentence = " ".join(["De gemeente wil graag weten wat u van haar diensten vindt"] * 3) + "."
     kinds = {finding.kind for finding in b1_findings(long_sentence)}
     assert kinds == {"long_sentence"}
-    hard = "Gedigitaliseerde dienstverleningsmogelijkheden vereisen multidisciplinaire samenwerkingsverbanden in de regio."
+    hard = (
+        "Gedigitaliseerde dienstverleningsmogelijkheden vereisen multidisciplinaire samenwerkingsverbanden in de regio."
+    )
     assert {finding.kind for finding in b1_findings(hard)} >= {"hard_sentence", "long_word"}
     assert b1_findings(PLAIN) == []
 

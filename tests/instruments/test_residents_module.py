@@ -17,7 +17,9 @@ def with_language(data, code, direction="ltr"):  # type: ignore[no-untyped-def]
 
     def add(value, place=""):  # type: ignore[no-untyped-def]
         if isinstance(value, dict):
-            if set(value) == {"nl", "en"} and not place.endswith(("perceived", "perceived_title", "perceived_introduction")):
+            if set(value) == {"nl", "en"} and not place.endswith(
+                ("perceived", "perceived_title", "perceived_introduction")
+            ):
                 return {**value, code: f"[{code}] {value['nl']}"}
             return {key: add(item, key) for key, item in value.items()}
         if isinstance(value, list):
@@ -37,7 +39,9 @@ def test_a_further_language_given_in_every_text_is_loaded_with_its_direction():
     residents = definition.residents
     assert residents.language_codes() == ("nl", "en", "ar")
     assert residents.direction("ar") == "rtl"
-    assert residents.statement("inw_online").resident.get("ar") == "[ar] Ik wil mijn zaken met de gemeente online regelen."
+    assert (
+        residents.statement("inw_online").resident.get("ar") == "[ar] Ik wil mijn zaken met de gemeente online regelen."
+    )
     assert residents.statement("inw_online").resident.get("en").startswith("I want")
 
 

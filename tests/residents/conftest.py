@@ -12,7 +12,10 @@ def survey(scan, alice):  # type: ignore[no-untyped-def]
     """An open residents' survey beside Alice's scan (the clock is fixed, see tests/conftest.py)."""
     today = timezone.localdate()
     return survey_create(
-        scan=scan, opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=20), user=alice
+        scan=scan,
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=20),
+        user=alice,
     )
 
 

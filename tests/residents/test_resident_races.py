@@ -10,7 +10,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from roer.lifecycle.resident_life import LetterCodeError, resident_submit, store_resident_figures, survey_close, survey_create
+from roer.lifecycle.resident_life import (
+    LetterCodeError,
+    resident_submit,
+    store_resident_figures,
+    survey_close,
+    survey_create,
+)
 from roer.lifecycle.scan_life import ScanStateError
 from roer.lifecycle.traces import traces_erase
 from roer.residents.answers import code_hash, new_letter_code
@@ -106,7 +112,8 @@ def test_after_the_close_and_a_minute_no_network_hash_is_in_the_sqlite_files(ins
     for number in range(5):
         _submit(survey, address=f"198.51.100.{number}")
     hashes = set(ResidentResponse.objects.values_list("network", flat=True))
-    assert len(hashes) == 1 and "" not in hashes
+    assert len(hashes) == 1  # five addresses of one /24: one network
+    assert "" not in hashes
     (network,) = hashes
     traces_erase()
     assert any(network.encode() in file.read_bytes() for file in _database_files())  # the attack works before

@@ -128,7 +128,10 @@ def test_guessing_codes_is_slowed_down_per_address(survey, module, settings):  #
         client.post(letter_link(survey), answers_form(module, extra={"code": guess}))
     # Over the limit, even the right code waits: guessing cannot be mixed with a real code to continue.
     assert client.post(letter_link(survey), answers_form(module, extra={"code": code})).status_code == 429
-    assert resident_client("192.0.2.9").post(letter_link(survey), answers_form(module, extra={"code": code})).status_code == 302
+    assert (
+        resident_client("192.0.2.9").post(letter_link(survey), answers_form(module, extra={"code": code})).status_code
+        == 302
+    )
 
 
 def test_submits_per_address_are_limited(survey, module, settings):  # type: ignore[no-untyped-def]
@@ -245,10 +248,14 @@ def test_a_paper_form_is_entered_marked_as_paper_and_audited(survey, module, ali
 def test_the_manager_opens_a_survey_and_sees_its_channels(scan, alice_client):  # type: ignore[no-untyped-def]
     setup = reverse("residents:setup", args=[scan.code])
     today = timezone.localdate()
-    bad = alice_client.post(setup, {"opens_on": today.isoformat(), "closes_on": (today - datetime.timedelta(days=2)).isoformat()})
+    bad = alice_client.post(
+        setup, {"opens_on": today.isoformat(), "closes_on": (today - datetime.timedelta(days=2)).isoformat()}
+    )
     assert bad.status_code == 200
     assert ResidentResponse.objects.count() == 0
-    sent = alice_client.post(setup, {"opens_on": today.isoformat(), "closes_on": (today + datetime.timedelta(days=14)).isoformat()})
+    sent = alice_client.post(
+        setup, {"opens_on": today.isoformat(), "closes_on": (today + datetime.timedelta(days=14)).isoformat()}
+    )
     assert sent.status_code == 302
     detail = alice_client.get(reverse("residents:detail", args=[scan.code]))
     assert detail.status_code == 200
