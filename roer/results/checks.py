@@ -4,6 +4,7 @@ is changed.
 * Each scan with figures: its figures computed again from its answers must equal the stored ones, to
   the last decimal but for the order of float additions (relative 1e-12: a restored table may hand the
   rows back in another order). A scan marked "figures ready" without stored figures is a difference.
+* Each residents' survey with figures: the same, from the residents' answers (bursts left out as decided).
 * Each benchmark: every organisation's score in every stored peer group must be what one of that
   organisation's restored scans published. The benchmark is rebuilt at night, not when a scan closes or
   an organisation joins or leaves, so a rebuild now may rightly differ from the stored one; the scores
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roer.instruments.models import InstrumentVersion
+from roer.residents.figures import compute_resident_figures
+from roer.residents.models import ResidentFigures, ResidentSurvey
 from roer.results.figures import compute_figures
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
@@ -60,6 +63,21 @@ def figure_differences(scan: Scan) -> list[str]:
     ]
 
 
+def resident_figure_differences(survey: ResidentSurvey) -> list[str]:
+    """What of a residents' survey's stored figures its answers no longer give."""
+    name = f"residents' survey {survey.slug} of scan {survey.scan.code}"
+    module = survey.scan.instrument_version.parsed.residents
+    stored = ResidentFigures.objects.filter(survey=survey).values_list("data", flat=True).first()
+    if stored is None or module is None:
+        return [f"{name}: its figures are missing"]
+    computed = _as_stored(compute_resident_figures(survey, module))
+    return [
+        f"{name}: {part} differ"
+        for part in sorted(set(computed) | set(stored))
+        if not same(computed.get(part), stored.get(part))
+    ]
+
+
 def benchmark_differences(version: InstrumentVersion) -> list[str]:
     """The scores in the stored peer groups that none of their organisation's restored scans published."""
     published: dict[int, list[dict[str, float]]] = defaultdict(list)
@@ -83,6 +101,7 @@ def benchmark_differences(version: InstrumentVersion) -> list[str]:
 @dataclass
 class PublishedCheck:
     scans: int = 0
+    resident_surveys: int = 0
     older_format: int = 0
     benchmark_scores: int = 0
     differences: list[str] = field(default_factory=list)
@@ -94,6 +113,10 @@ def published_figures_check() -> PublishedCheck:
     for scan in scans:
         result.scans += 1
         result.differences += figure_differences(scan)
+    surveys = ResidentSurvey.objects.filter(state="figures_ready").select_related("scan__instrument_version")
+    for survey in surveys.order_by("pk"):
+        result.resident_surveys += 1
+        result.differences += resident_figure_differences(survey)
     result.older_format = ScanFigures.objects.exclude(format=ScanFigures.FORMAT).count()
     versions = InstrumentVersion.objects.filter(pk__in=scans.values("instrument_version_id")).order_by("pk")
     for version in versions:

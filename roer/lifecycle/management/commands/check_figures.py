@@ -21,7 +21,8 @@ class Command(BaseCommand):
         if check.differences:
             raise CommandError(f"{len(check.differences)} published figure(s) do not follow from the stored answers.")
         self.stdout.write(
-            f"Every published figure of {check.scans} scan(s) and all {check.benchmark_scores} benchmark scores "
+            f"Every published figure of {check.scans} scan(s), {check.resident_surveys} residents' survey(s) "
+            f"and all {check.benchmark_scores} benchmark scores "
             f"follow from the stored answers ({time.perf_counter() - started:.1f} s)."
         )
         if check.older_format:
