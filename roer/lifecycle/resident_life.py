@@ -25,7 +25,7 @@ from roer.audit.services import audit_record
 from roer.instruments.residents import ResidentsModule
 from roer.lib.errors import DomainError
 from roer.lifecycle.scan_life import ScanStateError
-from roer.residents.answers import letter_code_claim, resident_response_store
+from roer.residents.answers import letter_code_claim, letter_codes_retire, resident_response_store
 from roer.residents.bursts import bursts_detect, network_traces_remove
 from roer.residents.figures import compute_resident_figures
 from roer.residents.models import Burst, BurstStatus, Channel, ResidentFigures, ResidentSurvey
@@ -83,6 +83,7 @@ def _follow_clock(survey: ResidentSurvey, now: datetime.datetime) -> bool:
 def _close(survey: ResidentSurvey, now: datetime.datetime) -> None:
     bursts_detect(survey)
     network_traces_remove(survey)
+    letter_codes_retire(survey)
     survey.state = ScanState.CLOSED
     survey.closed_at = survey.network_removed_at = now
     survey.save(update_fields=["state", "closed_at", "network_removed_at"])

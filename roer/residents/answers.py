@@ -81,6 +81,16 @@ def letter_code_is_unused(survey: ResidentSurvey, code: str) -> bool:
     return LetterCode.objects.filter(survey=survey, code_hash=code_hash(code), used=False).exists()
 
 
+def letter_codes_retire(survey: ResidentSurvey) -> int:
+    """At the close: keep how many letters of each batch were answered, and delete the codes (the caller
+    holds the survey's row). Returns how many codes went."""
+    for batch in survey.letter_batches.all():
+        batch.used = batch.codes.filter(used=True).count()
+        batch.save(update_fields=["used"])
+    deleted, _kinds = LetterCode.objects.filter(survey=survey).delete()
+    return deleted
+
+
 def resident_response_store(
     *,
     survey: ResidentSurvey,

@@ -104,6 +104,9 @@ class LetterBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # How many of the batch's codes were used, counted when the survey closes; its codes are deleted then,
+    # so that nothing tells which addresses took part once the answers can no longer change.
+    used = models.PositiveIntegerField(_("answered"), default=0)
     letters_file = models.CharField(max_length=255, blank=True)
     codes_file = models.CharField(max_length=255, blank=True)
     files_removed_at = models.DateTimeField(null=True, blank=True)

@@ -50,13 +50,21 @@ def survey_detail(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         "total": sum(counts.values()),
         "open_link": settings.ROER_BASE_URL + reverse("resident_survey:open_link", args=[survey.slug]),
         "letter_link": settings.ROER_BASE_URL + reverse("resident_survey:letter", args=[survey.slug]),
-        "batches": list(LetterBatch.objects.filter(survey=survey)),
-        "letters_used": survey.letter_codes.filter(used=True).count(),
-        "letters_total": survey.letter_codes.count(),
+        **_letters(survey),
         "bursts": list(Burst.objects.filter(survey=survey)),
         "threshold": settings.ROER_RESIDENT_THRESHOLD,
     }
     return render(request, "residents/survey_detail.html", context)
+
+
+def _letters(survey: ResidentSurvey) -> dict[str, object]:
+    """The batches of letters and how many were answered (counted on each batch once the survey closed)."""
+    batches = list(LetterBatch.objects.filter(survey=survey))
+    if survey.is_closed:
+        used = sum(batch.used for batch in batches)
+    else:
+        used = survey.letter_codes.filter(used=True).count()
+    return {"batches": batches, "letters_used": used, "letters_total": sum(batch.size for batch in batches)}
 
 
 @login_required

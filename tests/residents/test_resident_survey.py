@@ -260,3 +260,13 @@ def test_the_manager_opens_a_survey_and_sees_its_channels(scan, alice_client):  
     detail = alice_client.get(reverse("residents:detail", args=[scan.code]))
     assert detail.status_code == 200
     assert settings.ROER_BASE_URL + "/i/" in detail.content.decode()
+
+
+def test_closing_keeps_how_many_letters_were_answered_and_deletes_the_codes(survey, module, alice_client):  # type: ignore[no-untyped-def]
+    first, _second, _third = letter_codes(survey, 3)
+    resident_client().post(letter_link(survey), answers_form(module, extra={"code": first}))
+    survey_close(survey=survey)
+    assert LetterCode.objects.count() == 0  # nothing tells any more which address took part
+    assert LetterBatch.objects.get().used == 1
+    detail = alice_client.get(reverse("residents:detail", args=[survey.scan.code])).content.decode()
+    assert "1 van de 3 briefcodes zijn gebruikt." in detail
