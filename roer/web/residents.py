@@ -60,10 +60,8 @@ def survey_detail(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
 def _letters(survey: ResidentSurvey) -> dict[str, object]:
     """The batches of letters and how many were answered (counted on each batch once the survey closed)."""
     batches = list(LetterBatch.objects.filter(survey=survey))
-    if survey.is_closed:
-        used = sum(batch.used for batch in batches)
-    else:
-        used = survey.letter_codes.filter(used=True).count()
+    closed = survey.is_closed
+    used = sum(batch.used for batch in batches) if closed else survey.letter_codes.filter(used=True).count()
     return {"batches": batches, "letters_used": used, "letters_total": sum(batch.size for batch in batches)}
 
 
