@@ -48,8 +48,11 @@ def history(organisation, version, earlier: int):  # type: ignore[no-untyped-def
     )
 
 
-READER_PAGES = {"results/": 12, "report/summary/": 11, "report/full/": 13}  # results and full: + open answers waiting
-WITH_HISTORY = {"results/": 13, "report/summary/": 12, "report/full/": 14}
+# results and full: + open answers waiting; every page + the residents' survey looked up (a scan on v2 may have one)
+READER_PAGES = {"results/": 13, "report/summary/": 12, "report/full/": 14}
+WITH_HISTORY = {"results/": 14, "report/summary/": 13, "report/full/": 15}
+# with a residents' survey whose figures are stored: + its published open answers (one query for all questions)
+WITH_RESIDENTS = {"results/": 14, "results/?residents=open": 14, "report/summary/": 13, "report/full/": 15}
 
 
 @pytest.mark.parametrize("earlier", [0, 1, 3])
@@ -60,6 +63,23 @@ def test_results_and_reports_make_the_same_queries_whatever_the_history(
     expected = READER_PAGES if earlier == 0 else WITH_HISTORY
     counted = {page: queries(bob_client, f"/scans/{scan.code}/{page}") for page in expected}
     assert counted == expected
+
+
+@pytest.mark.parametrize("residents", [10, 40])
+def test_the_residents_section_makes_the_same_queries_whatever_the_residents(
+    bob_client, organisation, instrument_version, alice, residents
+):
+    from roer.residents.models import Channel
+    from tests.results.resident_data import close_survey, closed_scan_with_perceived, open_survey, store_response
+
+    scan = closed_scan_with_perceived(organisation, instrument_version)
+    survey = open_survey(scan, alice)
+    module = instrument_version.parsed.residents
+    for number in range(residents):
+        store_response(survey, module, Channel.OPEN_LINK, {"inw_online": 1 + number % 5})
+    close_survey(survey)
+    counted = {page: queries(bob_client, f"/scans/{scan.code}/{page}") for page in WITH_RESIDENTS}
+    assert counted == WITH_RESIDENTS
 
 
 @pytest.mark.parametrize("earlier", [0, 2])
@@ -133,8 +153,9 @@ def test_the_review_of_open_answers_does_not_grow_with_the_answers(alice_client,
         invitation = Invitation.objects.create(scan=scan, group=group, email=f"m{number}@alfa.example")
         answer_directly(invitation, {}, {"open_verbeteren": f"Antwoord {number}", "open_goed": "Goed"})
     close(scan)
-    # session, user, scan with membership, groups, response counts, answers, invitees' addresses, messages
-    assert queries(alice_client, f"/scans/{scan.code}/open-answers/?show=all") == 8
+    # session, user, scan with membership, groups, response counts, answers, invitees' addresses, messages,
+    # and whether the scan has a residents' survey (for its tab)
+    assert queries(alice_client, f"/scans/{scan.code}/open-answers/?show=all") == 9
 
 
 def test_liveness_asks_nothing_and_readiness_a_fixed_number_of_queries(client):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from roer.lifecycle.resident_life import survey_create
+from roer.residents.models import Burst
 from roer.scans.models import GroupKind
 from tests.conftest import client_for
 from tests.factories import InvitationFactory
@@ -52,12 +54,20 @@ ACCESS: dict[str, Rule] = {
     "reports:figures": Rule("get", "closed_scan", *READ, extra=(("extension", "json"),)),
     "reports:foreword": Rule("post", "closed_scan", 302, 403, data=(("foreword", "Hallo"),)),
     "reports:export": Rule("get", "closed_scan", *MANAGE, extra=(("name", "scores"), ("extension", "csv"))),
+    "residents:detail": Rule("get", "survey", *MANAGE),
+    "residents:setup": Rule("get", "survey", *MANAGE),
+    "residents:paper_entry": Rule("get", "survey", *MANAGE),
+    "residents:close": Rule("get", "survey", *MANAGE),
+    "residents:burst": Rule("post", "burst", 302, 403, data=(("decision", "excluded"),)),
 }
 # Patterns whose identifier is not an organisation's object, with the tests that cover them.
 EXEMPT = {
     "responses:start": "a respondent's own link: tests/responses/test_answering.py and tests/test_security.py",
     "responses:page": "a respondent's own link: test_answering.py, test_a_respondents_link_never_reaches_another_scan",
     "password_reset_confirm": "Django's signed reset link, tested by Django itself",
+    "resident_survey:open_link": "public: every resident may answer; tests/residents/test_resident_survey.py",
+    "resident_survey:letter": "public, with a letter's code; tests/residents/test_resident_survey.py",
+    "resident_survey:thanks": "public, the same for everyone; tests/residents/test_resident_survey.py",
 }
 
 
@@ -93,6 +103,10 @@ def objects(organisation, scan, instrument_version, alice):
         scan=scan, kind=MailingKind.REMINDERS, send_on=scan.closes_on, requested_by=alice, base_url=""
     )
     export = export_request(scan=closed, name="scores", extension="csv", language="nl", requested_by=alice)
+    survey = survey_create(scan=scan, opens_on=scan.opens_on, closes_on=scan.closes_on, user=alice)
+    burst = Burst.objects.create(
+        survey=survey, window_start=survey.created_at, window_end=survey.created_at, network="x", responses=10
+    )
     run_tasks()
     return {
         "organisation": {"organisation_code": organisation.code},
@@ -101,6 +115,8 @@ def objects(organisation, scan, instrument_version, alice):
         "invitation": {"scan_code": scan.code, "invitation_id": invitation.pk},
         "planned_mailing": {"scan_code": scan.code, "mailing_id": planned.pk},
         "export": {"scan_code": closed.code, "export_code": export.code},
+        "survey": {"scan_code": scan.code},
+        "burst": {"scan_code": scan.code, "burst_id": burst.pk},
     }
 
 

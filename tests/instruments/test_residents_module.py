@@ -48,14 +48,14 @@ def test_a_further_language_given_in_every_text_is_loaded_with_its_direction():
 def test_a_declared_language_missing_from_one_text_is_refused_with_its_place():
     data = with_language(default_data(), "tr")
     del data["residents"]["statements"][2]["resident"]["tr"]
-    with pytest.raises(InstrumentFileError, match=r"residents.statements\[2\].resident: the text in tr is missing"):
+    with pytest.raises(InstrumentFileError, match=r"residents.statements\[2\].resident: de tekst in tr ontbreekt"):
         parse(data)
 
 
 def test_a_language_that_is_not_declared_is_refused():
     data = default_data()
     data["residents"]["statements"][0]["resident"]["pl"] = "Chcę załatwiać sprawy online."
-    with pytest.raises(InstrumentFileError, match="pl is not declared"):
+    with pytest.raises(InstrumentFileError, match="de taal pl staat niet onder residents.languages"):
         parse(data)
 
 

@@ -129,7 +129,8 @@ class TestTransitions:
             scan_delete(scan=scan)
 
     def test_only_the_lifecycle_module_writes_a_scans_state(self):
-        """The state has one owner: no other module of Roer assigns it."""
+        """The state has one owner: no other module of Roer assigns it. A residents' survey's state (the
+        same states) has its own owner, which never assigns a scan's."""
         from pathlib import Path
 
         root = Path(scan_life.__file__).resolve().parents[1]
@@ -138,7 +139,10 @@ class TestTransitions:
             for path in root.rglob("*.py")
             if "migrations" not in path.parts and ".state = ScanState" in path.read_text(encoding="utf-8")
         }
-        assert writers == {"lifecycle/scan_life.py"}
+        assert writers == {"lifecycle/scan_life.py", "lifecycle/resident_life.py"}
+        survey_owner = (root / "lifecycle" / "resident_life.py").read_text(encoding="utf-8")
+        assert "scan.state =" not in survey_owner
+        assert "survey.state = ScanState" in survey_owner
 
 
 def _two_threads(first, second, *, pause: threading.Event, release: threading.Event):  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ def test_a_link_opens_the_first_page_with_the_self_wording_for_a_director(client
     assert response.redirect_chain[-1][0] == f"{path}1/"
     assert "Ik weet welke digitale ontwikkelingen" in page
     assert "Onze directie" not in page
-    assert "Stap 1 van 5" in page
+    assert "Stap 1 van 6" in page
 
 
 def test_others_see_the_others_wording_and_no_reference_questions(client, staff_member, definition):

@@ -65,7 +65,7 @@ def test_a_save_is_answered_with_the_next_page_itself(client, staff_member, page
     response = client.post(f"{path}2/", page_data(pages[0], definition, constant(4)))
     assert response.status_code == 200
     assert shown_page(response) == 2
-    assert "Stap 2 van 5" in response.content.decode()
+    assert "Stap 2 van 6" in response.content.decode()
     assert f'name="next" value="{path}2/"' in response.content.decode()  # the language switch returns here
     draft = draft_of(staff_member, path)
     assert len(draft.answers) == len(pages[0].scaled)
@@ -171,7 +171,7 @@ def test_a_page_field_that_names_no_page_saves_nothing(client, staff_member, pag
 
 def test_a_form_without_the_page_field_posted_beyond_the_last_page_saves_nothing(client, staff_member):
     path = link_for(staff_member)
-    response = client.post(f"{path}6/", {"ken_tijd": "4", "action": "next"})
+    response = client.post(f"{path}7/", {"ken_tijd": "4", "action": "next"})
     assert (response.status_code, response.url) == (302, path)
     assert not ResponseDraft.objects.exists()
 
