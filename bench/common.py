@@ -27,6 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from roer.demo.resident_answers import perceived_answers  # noqa: E402
 from roer.demo.synthetic import Profile, synthetic_answers  # noqa: E402
 from roer.instruments.models import InstrumentVersion  # noqa: E402
 from roer.lifecycle.scan_life import figures_publish, scan_close  # noqa: E402
@@ -89,8 +90,11 @@ def answered_scan(
     version: InstrumentVersion,
     respondents: int,
     rng: random.Random,
+    *,
+    perceived: bool = False,
 ) -> Scan:
-    """An open scan with `respondents` synthetic responses, written with executemany for speed."""
+    """An open scan with `respondents` synthetic responses, written with executemany for speed; with
+    `perceived`, they also guess what residents answer (the scan's perceived statements)."""
     today = timezone.localdate()
     scan = Scan.objects.create(
         organisation=organisation,
@@ -112,6 +116,8 @@ def answered_scan(
         group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
         for _ in range(max(3, round(respondents * share))):
             given = synthetic_answers(rng, definition, profile, kind)
+            if perceived and definition.residents is not None:
+                given.update(perceived_answers(rng, definition.residents, kind))
             responses.append((uuid.uuid4().hex, scan.pk, group.pk, version.pk, submitted, pack(codes, given, points)))
     with connection.cursor() as cursor:
         cursor.executemany(

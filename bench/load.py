@@ -640,6 +640,8 @@ def comparison_phase(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | Non
     finally:
         for server in servers.values():
             server.stop()
+    lend_requests_each(roer)
+    lend_requests_each(theirs)
     roer["hwm_mb"] = max(servers["roer"].hwm_kb.values(), default=0) / 1024
     roer["verify"] = roer_verify(folder / "sqlite", env, seed["scan"], records["roer"], "sqlite")
     if slug:
@@ -825,9 +827,22 @@ PAGE_KINDS = ("GET page", "POST save", "POST submit")
 
 
 def requests_per_respondent(runs: list[dict[str, Any]]) -> int | None:
-    """How many requests a complete respondent makes (the median over every walk that ended)."""
+    """How many requests a complete respondent makes (the median over every walk that ended; when none
+    ended, as for the peer at 50 users on a busy machine, the median of the same server's other walks)."""
     made = sorted(number for result in runs for number in result.get("walk_requests", []))
+    if not made:
+        made = sorted(result["requests_each_elsewhere"] for result in runs if result.get("requests_each_elsewhere"))
     return made[len(made) // 2] if made else None
+
+
+def lend_requests_each(results: dict[str, Any]) -> None:
+    """Give the walks in which no respondent finished the number of requests a respondent of the same
+    server made in its other walks (the questionnaire is the same), so their rate can still be read."""
+    walks = [result for key, result in results.items() if key.startswith("walk-")]
+    each = requests_per_respondent(walks)
+    for result in walks:
+        if not result.get("walk_requests") and each:
+            result["requests_each_elsewhere"] = each
 
 
 def respondent_rate(runs: list[dict[str, Any]], kinds: tuple[str, ...] = PAGE_KINDS) -> float:

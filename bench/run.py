@@ -10,6 +10,7 @@ import time
 
 BENCHMARKS = [
     ("Growth with the scan: figures, exports and results page at 100 to 50,000 respondents", "bench.scaling"),
+    ("Residents' survey: figures and results page at 100 to 100,000 residents (issue: residents)", "bench.residents"),
     ("Benchmark figures (issue: insight)", "bench.benchmarks"),
     ("Board report PDF (issue: board report)", "bench.reports"),
     ("Questionnaire lookup: fastget against the ORM (issue: scan life)", "bench.fastget"),

@@ -124,6 +124,7 @@ def _clamp(value: float, points: int) -> int:
 
 
 def _chooses(rng: random.Random, chance: float, slope: float, affinity: float) -> bool:
+    """Ticked with `chance` at affinity 0, more or less likely (on the log-odds) as affinity moves."""
     log_odds = math.log(chance / (1 - chance)) + slope * affinity
     return rng.random() < 1 / (1 + math.exp(-log_odds))
 
@@ -151,8 +152,7 @@ def resident_answers(
         if choice.multiple:
             answers.update(_multiple(rng, choice.code, [option.code for option in choice.options], affinity))
         else:
-            number = _single(rng, choice.code, [option.code for option in choice.options], affinity)
-            answers[choice.code] = number
+            answers[choice.code] = _single(rng, choice.code, [option.code for option in choice.options], affinity)
     open_answers = {}
     if module.open_questions and rng.random() < 0.08:
         open_answers[module.open_questions[0].code] = rng.choice(OPEN_ANSWERS[channel])

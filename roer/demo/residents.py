@@ -56,10 +56,8 @@ class _Answer:
 
 def _moment(rng: random.Random, first: datetime.date, days: int) -> datetime.datetime:
     """A moment in the daytime or evening, within `days` days from `first`."""
-    day = first + datetime.timedelta(days=rng.randrange(days))
     minutes = rng.randrange(7 * 60, 23 * 60)
-    naive = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60))
-    return timezone.make_aware(naive)
+    return _at(first + datetime.timedelta(days=rng.randrange(days)), minutes // 60, minutes % 60)
 
 
 def _resident(
@@ -101,18 +99,25 @@ def _residents(rng: random.Random, module: ResidentsModule, survey: ResidentSurv
 
 
 def _letters(survey: ResidentSurvey, manager: User) -> None:
-    """A batch of letters whose files were downloaded and removed; only the codes' hashes remain."""
+    """A batch of letters requested a week before the survey opened, whose files were downloaded and
+    removed; its codes are stored as hashes, and 180 used (closing counts them and deletes them)."""
+    requested = _at(survey.opens_on - datetime.timedelta(days=7), 10)
     batch = LetterBatch.objects.create(
         survey=survey,
         size=LETTERS_SENT,
         status=LetterBatch.Status.REMOVED,
         requested_by=manager,
-        files_removed_at=timezone.make_aware(datetime.datetime.combine(survey.opens_on, datetime.time(9))),
+        files_removed_at=requested + datetime.timedelta(days=1),
     )
+    LetterBatch.objects.filter(pk=batch.pk).update(requested_at=requested)  # auto_now_add ignores a date given
     LetterCode.objects.bulk_create(
         LetterCode(survey=survey, batch=batch, code_hash=code_hash(new_letter_code()), used=number < LETTERS_ANSWERED)
         for number in range(LETTERS_SENT)
     )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def _store(survey: ResidentSurvey, module: ResidentsModule, answers: list[_Answer]) -> None:
@@ -151,6 +156,9 @@ def seed_resident_survey(scan: Scan, manager: User, *, seed: int) -> bool:
     _letters(survey, manager)
     _store(survey, module, _residents(rng, module, survey))
     survey = survey_close(survey=survey)  # finds the burst and erases every network trace
+    # Closed, as the minute job closes it, a minute into the day after its last day.
+    closed = _at(survey.closes_on + datetime.timedelta(days=1), 0, 1)
+    ResidentSurvey.objects.filter(pk=survey.pk).update(closed_at=closed, network_removed_at=closed)
     for burst in Burst.objects.filter(survey=survey):
         burst_decide(burst=burst, exclude=True, user=manager)
     store_resident_figures.call(survey.pk)

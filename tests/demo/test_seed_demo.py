@@ -11,6 +11,7 @@ from roer.residents.figures import TOGETHER, publish_resident_figures
 from roer.residents.models import (
     Burst,
     BurstStatus,
+    LetterBatch,
     LetterCode,
     ResidentOpenAnswer,
     ResidentResponse,
@@ -77,9 +78,11 @@ def test_dijkstad_has_a_closed_residents_survey_in_three_channels_with_an_expect
     assert not ResidentResponse.objects.filter(survey=survey).exclude(network="").exists()
     assert not ResidentResponse.objects.filter(survey=survey, window__isnull=False).exists()
 
-    # 600 letters sent, 180 answered; the burst of 30 answers from one network is left out
-    assert LetterCode.objects.filter(survey=survey).count() == 600
-    assert LetterCode.objects.filter(survey=survey, used=True).count() == 180
+    # 600 letters sent, 180 answered (counted at close, when the codes themselves are deleted); the burst
+    # of 30 answers from one network is left out
+    batch = LetterBatch.objects.get(survey=survey)
+    assert (batch.size, batch.used) == (600, 180)
+    assert not LetterCode.objects.filter(survey=survey).exists()
     burst = Burst.objects.get(survey=survey)
     assert (burst.responses, burst.status, burst.network) == (30, BurstStatus.EXCLUDED, "")
     module = scan.instrument_version.parsed.residents
@@ -115,6 +118,6 @@ def test_dijkstad_has_a_closed_residents_survey_in_three_channels_with_an_expect
     assert open_answers.filter(status="pending").exists()
     assert not open_answers.filter(status="published", text__contains="06-").exists()
 
-    before = (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterCode.objects.count())
+    before = (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterBatch.objects.count())
     call_command("seed_demo")
-    assert (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterCode.objects.count()) == before
+    assert (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterBatch.objects.count()) == before
