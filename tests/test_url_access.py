@@ -59,6 +59,11 @@ ACCESS: dict[str, Rule] = {
     "residents:paper_entry": Rule("get", "survey", *MANAGE),
     "residents:close": Rule("get", "survey", *MANAGE),
     "residents:burst": Rule("post", "burst", 302, 403, data=(("decision", "excluded"),)),
+    "residents:poster_pdf": Rule("get", "survey", *MANAGE),
+    "residents:poster_svg": Rule("get", "survey", *MANAGE),
+    "residents:qr_svg": Rule("get", "survey", *MANAGE),
+    "residents:paper_pdf": Rule("get", "survey", *MANAGE),
+    "residents:letters": Rule("get", "survey", *MANAGE),
 }
 # Patterns whose identifier is not an organisation's object, with the tests that cover them.
 EXEMPT = {
@@ -68,6 +73,8 @@ EXEMPT = {
     "resident_survey:open_link": "public: every resident may answer; tests/residents/test_resident_survey.py",
     "resident_survey:letter": "public, with a letter's code; tests/residents/test_resident_survey.py",
     "resident_survey:thanks": "public, the same for everyone; tests/residents/test_resident_survey.py",
+    "residents:letters_file": "a batch's files: owner, reader and outsider in tests/residents/test_printing.py",
+    "residents:letters_codes": "a batch's codes: owner, reader and outsider in tests/residents/test_printing.py",
 }
 
 

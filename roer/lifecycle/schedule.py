@@ -20,7 +20,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
-from roer.lifecycle import documents
+from roer.lifecycle import documents, letters
 from roer.lifecycle.benchmarks import refresh_all_benchmarks
 from roer.lifecycle.mailing import mailings_follow_clock
 from roer.lifecycle.models import ScheduleSlot, WorkerHeartbeat
@@ -37,10 +37,11 @@ logger = logging.getLogger("roer.schedule")
 def follow_clock() -> int:
     """Every minute: open and close scans and residents' surveys by their dates (and look for bursts of
     residents' answers), start planned mailings, stop waiting for work whose task has failed for good,
-    and store a few figures of an older format anew."""
+    delete the files of residents' letters after a week, and store a few figures of an older format anew."""
     return (
         scans_follow_clock()
         + surveys_follow_clock()
+        + letters.letter_files_remove()
         + mailings_follow_clock()
         + documents.files_follow_tasks()
         + stale_figures_recompute()

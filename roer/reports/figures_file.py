@@ -4,6 +4,11 @@ Each published cell carries its n, the sum and the sum of squares of its values 
 reference questions the number who agreed), so that every figure on the results page and in both
 reports can be recomputed with docs/scoring.md alone, and nothing else: a hidden cell is listed with the
 reason it is hidden and no number at all. The same rule decides both (`roer.scoring.disclosure`).
+
+A scan with a residents' survey whose figures are ready adds `residents`: the residents' cells per
+channel and all channels together (statements as raw sums, 1..points; a choice option as the sums of a
+0/1 value, so its mean is the share that chose it), what the directors and staff think residents answer
+(the perceived statements, per group), and the expectation gap computed from those published figures.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 
+from roer.residents.figures import CHANNELS, TOGETHER, ResidentResults
+from roer.results.expectations import Perceived, ResidentsSection
 from roer.results.figures import MIN_RESPONDENTS_FOR_QUALITY, Figures, figures_for
 from roer.results.insight import pooled_others
 from roer.results.selectors import ScanResults
@@ -157,6 +164,110 @@ def figures_document(results: ScanResults, figures: Figures | None = None) -> di
         "quality": _quality(results),
         "benchmark": _benchmark(results),
         "progress": _progress(results),
+        "residents": _residents(results.residents, figures),
+    }
+
+
+RESIDENTS_TOGETHER = "together"
+
+
+def _channel_name(code: str) -> str:
+    return f"residents:{RESIDENTS_TOGETHER if code == TOGETHER else code}"
+
+
+def _resident_cells(
+    section: ResidentsSection, results: ResidentResults
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The residents' published cells per channel and together (together pools every channel), and the
+    hidden ones with their reason only."""
+    data: dict[str, Any] = section.survey.figures.data.get("channels", {})
+    cells: list[dict[str, Any]] = []
+    hidden: list[dict[str, Any]] = []
+    for code in (*CHANNELS, TOGETHER):
+        members = CHANNELS if code == TOGETHER else (code,)
+        for statement in section.module.statements:
+            place = {"group": _channel_name(code), "family": "resident_statement", "code": statement.code}
+            suppression = results.disclosure.suppression(code, statement.code)
+            if suppression is not Suppression.NONE:
+                hidden.append({**place, "reason": suppression.value})
+                continue
+            sums = [data.get(m, {}).get("statements", {}).get(statement.code, [0, 0, 0, 0]) for m in members]
+            n, total, squares, agreeing = (sum(values[i] for values in sums) for i in range(4))
+            cells.append({**place, "n": n, "sum": total, "sum_of_squares": squares, "agreeing": agreeing})
+        for choice in section.module.choices:
+            suppression = results.disclosure.suppression(code, choice.code)
+            for option in choice.options:
+                code_ = f"{choice.code}:{option.code}"
+                place = {"group": _channel_name(code), "family": "resident_choice", "code": code_}
+                if suppression is not Suppression.NONE:
+                    hidden.append({**place, "reason": suppression.value})
+                    continue
+                answers = [data.get(m, {}).get("choices", {}).get(choice.code, {}) for m in members]
+                n = sum(int(found.get("n", 0)) for found in answers)
+                chosen = sum(int(found.get("options", {}).get(option.code, 0)) for found in answers)
+                cells.append({**place, "n": n, "sum": chosen, "sum_of_squares": chosen})
+    return cells, hidden
+
+
+def _perceived_cells(
+    section: ResidentsSection, perceived: Perceived, figures: Figures
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What each group, and all others together, thinks residents answer: raw sums (1..points)."""
+    groups = [group.code for group in perceived.disclosure.groups]
+    others = [group.code for group in perceived.disclosure.groups if not group.is_self]
+    cells: list[dict[str, Any]] = []
+    hidden: list[dict[str, Any]] = []
+    for statement in section.module.statements:
+        for group in (*groups, ALL_OTHERS):
+            place = {"group": group, "family": "perceived", "code": statement.code}
+            suppression = perceived.disclosure.suppression(group, statement.code)
+            if suppression is not Suppression.NONE:
+                hidden.append({**place, "reason": suppression.value})
+                continue
+            kinds = others if group == ALL_OTHERS else [group]
+            found = [figures.items.get(kind, {}).get(statement.code) for kind in kinds]
+            summary = sum((figure.raw for figure in found if figure), Summary())
+            agreeing = sum(figure.agreeing for figure in found if figure)
+            cells.append({**place, **_sums(summary), "agreeing": agreeing, "reverse": False})
+    return cells, hidden
+
+
+def _residents(section: ResidentsSection | None, figures: Figures) -> dict[str, Any] | None:
+    if section is None or section.results is None or section.perceived is None:
+        return None
+    results = section.results
+    cells, hidden = _resident_cells(section, results)
+    perceived, perceived_hidden = _perceived_cells(section, section.perceived, figures)
+    return {
+        "survey": {"opens_on": section.survey.opens_on.isoformat(), "closes_on": section.survey.closes_on.isoformat()},
+        "rules": {
+            "threshold": results.threshold,
+            "scale_points": section.module.scale.points,
+            "gap_threshold": section.gap_threshold,
+            "together": list(CHANNELS),
+        },
+        # counts of responses are published per channel, as a response rate is
+        "responses": {_channel_name(code): results.responses.get(code, 0) for code in (*CHANNELS, TOGETHER)},
+        "excluded_from_bursts": results.excluded,
+        "cells": cells + perceived,
+        "hidden": hidden + perceived_hidden,
+        "expectation_gap": [
+            {
+                "residents": _channel_name(code),
+                "code": row.code,
+                "residents_score": row.residents.score,
+                "directors_score": row.directors.score if row.directors else None,
+                "all_others_score": row.others.score if row.others else None,
+                "directors_gap": row.directors_gap.difference if row.directors_gap else None,
+                "all_others_gap": row.others_gap.difference if row.others_gap else None,
+            }
+            for code, gaps in section.gaps.items()
+            for row in gaps.rows
+            if row.residents.shown
+        ],
+        "blind_spots": {
+            _channel_name(code): [gap.code for gap in gaps.blind_spots] for code, gaps in section.gaps.items()
+        },
     }
 
 
@@ -266,4 +377,19 @@ def figures_rows(document: dict[str, Any]) -> Iterator[list[object]]:
             "",
         ]
     for cell in document["hidden"]:
+        yield [cell["group"], cell["family"], cell["code"], "", "", "", "", "", cell["reason"]]
+    residents = document.get("residents") or {"cells": [], "hidden": []}
+    for cell in residents["cells"]:
+        yield [
+            cell["group"],
+            cell["family"],
+            cell["code"],
+            cell["n"],
+            cell["sum"],
+            cell["sum_of_squares"],
+            cell.get("agreeing", ""),
+            {True: "yes", False: "no"}.get(cell.get("reverse"), ""),
+            "",
+        ]
+    for cell in residents["hidden"]:
         yield [cell["group"], cell["family"], cell["code"], "", "", "", "", "", cell["reason"]]

@@ -8,7 +8,8 @@ from django.utils import translation
 
 from roer.reports.forms import ForewordForm
 from roer.reports.messages import key_messages
-from roer.results.context import results_context
+from roer.residents.figures import TOGETHER
+from roer.results.context import residents_context, results_context
 from roer.results.open_answers import open_answers
 from roer.results.review import pending_count
 from roer.results.selectors import scan_results
@@ -31,10 +32,12 @@ def report_html(
     with translation.override(language):
         results = scan_results(scan)
         context = results_context(results, language)
+        context.update(residents_context(results, TOGETHER, language))
         context.update(
             scan=scan,
             organisation=scan.organisation,
             kind=kind,
+            in_report=True,
             for_pdf=for_pdf,
             can_manage=can_manage,
             messages_=key_messages(results),

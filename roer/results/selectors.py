@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
 from roer.results.benchmarks import Benchmark, benchmark_for
+from roer.results.expectations import ResidentsSection, residents_section
 from roer.results.figures import figures_for, group_inputs, responses_per_group
 from roer.results.insight import Insight, ReferenceFigure, insight
 from roer.results.progress import Progress, progress_for
@@ -51,6 +52,8 @@ class ScanResults:
     insight: Insight
     benchmark: Benchmark
     progress: Progress
+    # the residents' survey beside the scan, with the expectation gap (None: no survey)
+    residents: ResidentsSection | None = None
 
     @property
     def scores(self) -> ScanScores:
@@ -104,4 +107,5 @@ def scan_results(scan: Scan) -> ScanResults:
         insight=outcome,
         benchmark=benchmark_for(scan, dict(own), codes),
         progress=progress_for(scan, figures, groups, own, pillar_codes, codes),
+        residents=residents_section(scan, definition, outcome, figures),
     )

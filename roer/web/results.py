@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from roer.accounts.http import AuthenticatedHttpRequest
-from roer.results.context import results_context
+from roer.results.context import residents_context, results_context
 from roer.results.open_answers import open_answers
 from roer.results.review import pending_count
 from roer.results.selectors import scan_results
@@ -27,7 +27,12 @@ def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResp
         # two moments, so results only appear once the scan is closed and its figures are stored.
         context["state"] = scan.current_state.value
         return render(request, "results/not_yet.html", context)
-    context.update(results_context(scan_results(scan), get_language() or "nl"))
+    language = get_language() or "nl"
+    results_ = scan_results(scan)
+    context.update(results_context(results_, language))
+    # ?residents=<channel> picks the channel the residents' section shows (together when unknown)
+    channel = request.GET.get("residents", "")
+    context.update(residents_context(results_, channel, language))
     context["open_answers"] = open_answers(scan, limit=OPEN_ANSWERS_PER_PAGE)
     context["open_answers_limit"] = OPEN_ANSWERS_PER_PAGE
     context["open_answers_pending"] = pending_count(scan)

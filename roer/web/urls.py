@@ -10,6 +10,7 @@ from roer.web import (
     organisations,
     questionnaire,
     reports,
+    resident_printing,
     resident_survey,
     residents,
     results,
@@ -54,6 +55,21 @@ resident_urls = [
     path("scans/<uuid:scan_code>/residents/close/", residents.survey_close, name="close"),
     path("scans/<uuid:scan_code>/residents/bursts/<int:burst_id>/", residents.burst_decision, name="burst"),
     # Printing: the poster, the letters and the paper form.
+    path("scans/<uuid:scan_code>/residents/poster.pdf", resident_printing.poster_pdf, name="poster_pdf"),
+    path("scans/<uuid:scan_code>/residents/poster.svg", resident_printing.poster_svg, name="poster_svg"),
+    path("scans/<uuid:scan_code>/residents/qr.svg", resident_printing.qr_svg, name="qr_svg"),
+    path("scans/<uuid:scan_code>/residents/paper.pdf", resident_printing.paper_pdf, name="paper_pdf"),
+    path("scans/<uuid:scan_code>/residents/letters/", resident_printing.letters, name="letters"),
+    path(
+        "scans/<uuid:scan_code>/residents/letters/<int:batch_id>/letters/",
+        resident_printing.letters_file,
+        name="letters_file",
+    ),
+    path(
+        "scans/<uuid:scan_code>/residents/letters/<int:batch_id>/codes.csv",
+        resident_printing.letters_codes,
+        name="letters_codes",
+    ),
 ]
 
 # What residents open: the short link (poster, website) and the letter's page.

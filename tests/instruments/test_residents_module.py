@@ -55,7 +55,7 @@ def test_a_declared_language_missing_from_one_text_is_refused_with_its_place():
 def test_a_language_that_is_not_declared_is_refused():
     data = default_data()
     data["residents"]["statements"][0]["resident"]["pl"] = "Chcę załatwiać sprawy online."
-    with pytest.raises(InstrumentFileError, match="de taal pl staat niet onder residents.languages"):
+    with pytest.raises(InstrumentFileError, match=r"de taal pl staat niet onder residents\.languages"):
         parse(data)
 
 
