@@ -7,6 +7,7 @@ that is a little dirty or creased still scans. Nothing is fetched from anywhere:
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 
@@ -27,10 +28,15 @@ def qr_svg_inline(text: str, *, label: str, css_class: str = "qr") -> str:
 
 
 def qr_svg_placed(text: str, *, x: float, y: float, size: float) -> str:
-    """An <svg> element to nest inside another SVG, as a square of `size` at (x, y) in its units."""
-    markup = str(qr_code(text).svg_inline(border=QUIET_ZONE, omitsize=True, svgclass="qr"))
-    # svg_inline always begins with "<svg "; the position goes on that element.
-    return markup.replace("<svg ", f'<svg x="{x}" y="{y}" width="{size}" height="{size}" ', 1)
+    """The code as a group to put inside another SVG: a square of `size` at (x, y) in its units. A group,
+    not a nested <svg>, because some renderers (WeasyPrint's among them) lose the text after one."""
+    code = qr_code(text)
+    width = code.symbol_size(border=QUIET_ZONE)[0]
+    markup = str(code.svg_inline(border=QUIET_ZONE))
+    found = re.search(r"<path[^>]*/>", markup)
+    if found is None:  # segno draws every code as one path
+        raise ValueError("segno drew no path")
+    return f'<g class="qr" transform="translate({x:g} {y:g}) scale({size / width:g})">{found.group(0)}</g>'
 
 
 def qr_svg_file(text: str, *, label: str) -> bytes:

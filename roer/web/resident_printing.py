@@ -122,28 +122,41 @@ def _lines(text: str, *, width: int, first_y: float, step: float) -> list[Line]:
     return [Line(line, round(first_y + index * step, 1)) for index, line in enumerate(textwrap.wrap(text, width))]
 
 
-def _poster_layout(context: dict[str, object]) -> dict[str, object]:
-    """Where the SVG poster's lines go, in mm on A4. SVG has no line breaking of its own, so the texts are
-    wrapped by their number of characters, measured for DejaVu Sans (about 0.6 of the font size a
-    character) with room to spare."""
-    title = _lines(str(context["name"]), width=22, first_y=46, step=14)
-    introduction = _lines(str(context["introduction"]), width=52, first_y=title[-1].y + 12, step=7)
-    qr_y = introduction[-1].y + 6
-    qr_size = 96.0
-    link = str(context["short_link"])
-    scan_or_y = qr_y + qr_size + 7
-    return {
-        "title": title,
-        "introduction": introduction,
-        "qr_y": qr_y,
-        "qr_size": qr_size,
-        "scan_or_y": round(scan_or_y, 1),
-        "link_y": round(scan_or_y + 13, 1),
+QR_SIZE = 96.0  # mm: scans from a few metres away
+
+
+@dataclass(frozen=True)
+class PosterLayout:
+    """Where the SVG poster's lines go, in mm on A4."""
+
+    title: list[Line]
+    introduction: list[Line]
+    qr_y: float
+    scan_or_y: float
+    link_y: float
+    link_size: float
+    closing_y: float
+    privacy: list[Line]
+
+
+def _poster_layout(name: str, introduction: str, privacy: str, link: str) -> PosterLayout:
+    """SVG has no line breaking of its own, so the texts are wrapped by their number of characters,
+    measured for DejaVu Sans (a character about 0.6 of the font size wide) with room to spare."""
+    title = _lines(name, width=22, first_y=46, step=14)
+    intro = _lines(introduction, width=52, first_y=title[-1].y + 12, step=7)
+    qr_y = intro[-1].y + 6
+    scan_or_y = round(qr_y + QR_SIZE + 7, 1)
+    return PosterLayout(
+        title=title,
+        introduction=intro,
+        qr_y=qr_y,
+        scan_or_y=scan_or_y,
+        link_y=round(scan_or_y + 13, 1),
         # Bold characters are about 0.7 of the font size wide; the link must fit in 180 mm.
-        "link_size": round(min(11.0, 180 / (0.7 * max(len(link), 1))), 1),
-        "closing_y": round(scan_or_y + 26, 1),
-        "privacy": _lines(str(context["privacy"]), width=80, first_y=scan_or_y + 38, step=5.5),
-    }
+        link_size=round(min(11.0, 180 / (0.7 * max(len(link), 1))), 1),
+        closing_y=round(scan_or_y + 26, 1),
+        privacy=_lines(privacy, width=80, first_y=scan_or_y + 38, step=5.5),
+    )
 
 
 @never_cache
@@ -151,18 +164,17 @@ def _poster_layout(context: dict[str, object]) -> dict[str, object]:
 def poster_svg(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
     """The poster as an A4 SVG, for a designer or a printer who wants to change it."""
     printable = _printable(request, scan_code)
-    language = _print_language(request)
+    module, survey, language = printable.module, printable.survey, _print_language(request)
     with translation.override(language):
         context = _poster_context(printable, language)
-        layout = _poster_layout(context)
-        size = float(layout["qr_size"])  # type: ignore[arg-type]
-        context["layout"] = layout
-        context["qr"] = qr_svg_placed(
-            open_link(printable.survey),
-            x=(210 - size) / 2,
-            y=float(layout["qr_y"]),  # type: ignore[arg-type]
-            size=size,
+        layout = _poster_layout(
+            module.name.get(language),
+            module.introduction.get(language),
+            module.privacy.get(language),
+            short_link(survey),
         )
+        context["layout"] = layout
+        context["qr"] = qr_svg_placed(open_link(survey), x=(210 - QR_SIZE) / 2, y=layout.qr_y, size=QR_SIZE)
         svg = render_to_string("residents/print/poster.svg", context)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(printable, "poster", "svg")}"'

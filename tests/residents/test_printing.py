@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -38,6 +38,14 @@ def _base_url(settings):  # type: ignore[no-untyped-def]
 
 def url(name: str, survey, *args) -> str:  # type: ignore[no-untyped-def]
     return reverse(f"residents:{name}", args=[survey.scan.code, *args])
+
+
+def dutch(message: str) -> str:
+    """A message as Dutch readers see it; the wording is the catalogue's, but it must be translated."""
+    with translation.override("nl"):
+        translated = translation.gettext(message)
+    assert translated != message, f"not translated: {message}"
+    return translated
 
 
 def pdf_text(content: bytes) -> str:
@@ -140,6 +148,7 @@ def test_the_poster_svg_holds_the_qr_code_of_the_open_link_and_fetches_nothing(a
     assert f"roer.example.nl/i/{survey.slug}/" in svg
     assert "5 april 2026" in svg
     assert "href" not in svg  # no image, font or style from anywhere
+    assert not re.search(r'="[\d.]*,', svg)  # positions are numbers in any language ("202,5" is no number)
 
 
 def test_the_qr_svg_file_is_the_code_of_the_open_link(alice_client, survey):  # type: ignore[no-untyped-def]
@@ -182,8 +191,13 @@ def test_the_paper_form_is_marked_as_paper_and_holds_every_question_in_dutch(ali
         for option in choice.options:
             assert option.text.nl.split(",")[0] in text
     assert module.open_questions[0].question.nl.split()[0] in text
-    assert "Kruis één antwoord aan." in text
-    assert "Schrijf uw naam of adres niet op dit formulier." in text
+    assert dutch("Cross one answer.") in text
+    assert dutch("Cross every answer that fits.") in text
+    honest = dutch(
+        "Do not write your name or address on this form. An employee of the municipality types your answers into "
+        "the computer, exactly as you crossed them. What you write in your own words is only shown after a check."
+    )
+    assert " ".join(honest.split()[:8]) in text
     assert module.privacy.nl.split(".")[0] in text
 
 
@@ -203,22 +217,26 @@ def test_an_unknown_language_gives_the_dutch_form(alice_client, survey):  # type
 # Asking for letters
 
 
+NOT_A_NUMBER = "Fill in a whole number of letters, such as 500."
+TOO_MANY = "At most 20,000 letters can be made at a time. Ask for a second batch for more."
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("0", "Vraag ten minste 1 brief aan."),
-        ("-5", "Vul een heel aantal brieven in, zoals 500."),
-        ("20001", "Er kunnen hoogstens 20.000 brieven tegelijk worden gemaakt."),
-        ("1.000.000", "Er kunnen hoogstens 20.000 brieven tegelijk worden gemaakt."),
-        ("veel", "Vul een heel aantal brieven in, zoals 500."),
-        ("2,5", "Vul een heel aantal brieven in, zoals 500."),
-        ("", "Vul in hoeveel brieven u nodig hebt."),
+        ("0", "Ask for at least 1 letter."),
+        ("-5", NOT_A_NUMBER),
+        ("20001", TOO_MANY),
+        ("1.000.000", TOO_MANY),
+        ("veel", NOT_A_NUMBER),
+        ("2,5", NOT_A_NUMBER),  # not read as 25
+        ("", "Fill in how many letters you need."),
     ],
 )
 def test_a_bad_number_of_letters_is_refused_with_a_clear_message(alice_client, survey, typed, message):  # type: ignore[no-untyped-def]
     response = ask_letters(alice_client, survey, typed)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert dutch(message) in response.content.decode()
     assert not LetterBatch.objects.exists()
     assert not DBTaskResult.objects.exists()
 
@@ -257,9 +275,11 @@ def test_a_closed_survey_makes_no_more_letters(alice_client, survey):  # type: i
     assert not LetterBatch.objects.exists()
 
 
-def test_a_survey_past_its_closing_date_is_closed_by_the_request_and_refuses(alice_client, survey):  # type: ignore[no-untyped-def]
+def test_a_survey_past_its_closing_date_is_closed_by_the_request_and_refuses(alice, survey):  # type: ignore[no-untyped-def]
     with time_machine.travel(timezone.now() + datetime.timedelta(days=21)):
-        response = ask_letters(alice_client, survey, "10")
+        client = Client()
+        client.force_login(alice)  # a fresh session: the fixture's would have expired
+        response = ask_letters(client, survey, "10")
     assert response.status_code == 409
     assert not LetterBatch.objects.exists()
 
@@ -296,8 +316,8 @@ def test_the_letters_hold_each_code_once_and_the_database_only_its_hash(survey, 
     for code in codes:
         assert text.count(code) == 1
     assert text.count(letter_link(survey)) == 3
-    assert "Beste bewoner," in text
-    assert "U kunt meedoen tot en met 5 april 2026." in text
+    assert dutch("Dear resident,") in text
+    assert dutch("You can take part up to and including %(date)s.") % {"date": "5 april 2026"} in text
     # The database: three hashes, and no code in any column.
     rows = list(LetterCode.objects.filter(batch=batch).values())
     assert sorted(row["code_hash"] for row in rows) == sorted(code_hash(code) for code in codes)
