@@ -477,6 +477,9 @@ def test_an_ipv6_48_steps_its_64s_as_documented_and_the_burst_check_sees_one_net
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True, reason="known bug: bursts are looked for per ten-minute window only; a slow flood stays under them"
+)
 def test_bug_one_address_within_its_rate_limit_adds_hundreds_of_answers_no_burst_shows(survey, module, settings):  # type: ignore[no-untyped-def]
     """BUG: the burst check looks at one ten-minute window only. One address that deletes its cookie and
     keeps to 30 answers an hour (5 per window, below ROER_RESIDENT_BURST) is never flagged: 720 answers a day,
@@ -519,6 +522,7 @@ def test_a_paper_forms_audit_record_holds_no_answer(survey, module, alice_client
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known bug: a burst keeps its window after the close")
 def test_bug_after_the_close_a_burst_still_gives_its_members_ten_minute_window(survey, module, alice):  # type: ignore[no-untyped-def]
     """BUG: docs/residents.md says neither the network nor the ten-minute window is kept after the close,
     and "time of day" is never kept. But a burst keeps window_start/window_end and its members stay linked
@@ -537,6 +541,7 @@ def test_bug_after_the_close_a_burst_still_gives_its_members_ten_minute_window(s
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known bug: residents' open answers have ascending ids")
 def test_bug_the_open_answers_ids_give_away_the_order_of_submissions(survey, module):  # type: ignore[no-untyped-def]
     """BUG: ResidentResponse has a random key so that the order of keys does not reveal the order of
     submissions; but ResidentOpenAnswer has an ordinary ascending id and points at its response, so
@@ -551,6 +556,7 @@ def test_bug_the_open_answers_ids_give_away_the_order_of_submissions(survey, mod
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known limit: the database's row order follows the inserts")
 def test_bug_the_databases_own_row_order_gives_away_the_order_of_submissions(survey, module):  # type: ignore[no-untyped-def]
     """BUG (for a reader of the database or a backup): the random key does not hide the physical order of
     rows, which is the order of inserts (SQLite's rowid; PostgreSQL's ctid, and clearing the traces at close
@@ -632,6 +638,7 @@ def test_three_paper_forms_beside_thirty_open_answers_cannot_be_subtracted(modul
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known bug: a burst decision after publication publishes a difference")
 def test_bug_a_burst_decision_after_the_figures_publishes_a_difference_of_two_residents(survey, module, alice):  # type: ignore[no-untyped-def]
     """BUG: figures are published at the close and again after every burst decision. The difference of the
     two publications is what the burst's members answered, key by key, however few of them answered that
@@ -657,6 +664,7 @@ def test_bug_a_burst_decision_after_the_figures_publishes_a_difference_of_two_re
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known bug: a stale figures run can overwrite a burst decision")
 def test_bug_a_figures_run_that_started_before_a_burst_decision_overwrites_it(survey, module, alice, monkeypatch):  # type: ignore[no-untyped-def]
     """BUG: store_resident_figures computes outside the survey's lock and writes afterwards. A run that
     started before a burst decision (two workers) finishes last and stores figures that count the burst the
@@ -722,6 +730,7 @@ def test_the_opening_day_starts_at_midnight_in_amsterdam(survey, module):  # typ
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known bug: a closing date near year 9999 overflows the answered cookie")
 def test_bug_a_closing_date_far_ahead_makes_every_open_link_answer_a_server_error(scan, module_of_scan, alice_client):  # type: ignore[no-untyped-def]
     """BUG: the managers' form takes any date; with a closing date within 31 days of 31 December 9999,
     _remember_answered (roer/web/resident_survey.py) adds 31 days and raises OverflowError, after the
