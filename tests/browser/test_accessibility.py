@@ -87,7 +87,7 @@ def test_the_questionnaire_works_at_320_css_pixels_without_horizontal_scrolling(
         page.locator("fieldset.question").first.locator("input[type=radio]").nth(3).check()
         journey.check(page, f"questionnaire at 320 px, step {page.locator('.steps__text').inner_text()}")
         page.get_by_role("button", name="Volgende").click()
-    expect(page.locator(".steps__text")).to_have_text("Stap 3 van 5")
+    expect(page.locator(".steps__text")).to_have_text("Stap 3 van 6")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 

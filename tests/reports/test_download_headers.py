@@ -1,24 +1,30 @@
 """Every download, and every page served at a download's address, is never cached: `no-store` keeps it
 out of the browser's disk cache and any proxy, `private` out of shared caches (issue 12).
 
-The URLs are found, not listed: every URL whose view is in roer.web.reports or builds a file response
-itself must have its cases here, so a new download without them fails `test_every_download_has_its_cases`,
+The URLs are found, not listed: every URL whose view is in roer.web.reports or roer.web.resident_printing
+(a residents' survey's poster, paper form, letters and letter codes) or builds a file response itself must
+have its cases here, so a new download without them fails `test_every_download_has_its_cases`,
 and every case must answer with the headers."""
 
 import inspect
 from collections.abc import Callable, Iterator
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from roer.lifecycle import documents
+from roer.lifecycle import documents, letters
+from roer.lifecycle.resident_life import survey_create
 from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportFile, ReportKind
+from roer.residents.models import LetterBatch, ResidentSurvey
+from tests.factories import ScanFactory
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
-DOWNLOAD_MODULE = "roer.web.reports"
+DOWNLOAD_MODULES = ("roer.web.reports", "roer.web.resident_printing")
 # What a view that answers with a file has in its source.
 FILE_RESPONSE_MARKS = ("FileResponse", "StreamingHttpResponse", "Content-Disposition", "as_attachment")
 
@@ -33,7 +39,7 @@ def _url_patterns(patterns, namespace: str = "") -> Iterator[tuple[str, URLPatte
 
 def _answers_with_a_file(callback: Callable[..., object]) -> bool:
     view = getattr(callback, "view_class", None) or inspect.unwrap(callback)  # a class-based view: its class
-    if view.__module__ == DOWNLOAD_MODULE:
+    if view.__module__ in DOWNLOAD_MODULES:
         return True
     if not view.__module__.startswith("roer."):
         return False
@@ -96,6 +102,45 @@ def _foreword(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ign
     yield 302, client.post(url, {"foreword": "Voor het MT", "kind": "full"})
 
 
+def _resident_survey(scan, alice) -> ResidentSurvey:  # type: ignore[no-untyped-def]
+    """A residents' survey beside a second, open scan of the same organisation (the closed scan takes none)."""
+    existing = ResidentSurvey.objects.filter(scan__organisation=scan.organisation).first()
+    if existing is not None:
+        return existing
+    beside = ScanFactory(organisation=scan.organisation, instrument_version=scan.instrument_version)
+    today = timezone.localdate()
+    return survey_create(scan=beside, opens_on=today, closes_on=today + datetime.timedelta(days=20), user=alice)
+
+
+def _resident_print(name: str) -> Case:
+    def case(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+        survey = _resident_survey(scan, alice)
+        for language in ("nl", "en"):
+            yield 200, client.get(reverse(f"residents:{name}", args=[survey.scan.code]), {"lang": language})
+
+    case.__name__ = f"_resident_{name}"
+    return case
+
+
+def _resident_letters(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    survey = _resident_survey(scan, alice)
+    url = reverse("residents:letters", args=[survey.scan.code])
+    yield 302, client.post(url, {"size": "3"})
+    yield 200, client.get(url)  # the page lists the batch and links its files
+
+
+def _resident_batch_file(name: str) -> Case:
+    def case(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+        survey = _resident_survey(scan, alice)
+        client.post(reverse("residents:letters", args=[survey.scan.code]), {"size": "3"})
+        batch = LetterBatch.objects.filter(survey=survey).latest("pk")
+        letters.make_letters.call(batch.pk)
+        yield 200, client.get(reverse(f"residents:{name}", args=[survey.scan.code, batch.pk]))
+
+    case.__name__ = f"_resident_{name}"
+    return case
+
+
 CASES: dict[str, list[Case]] = {
     "reports:report": [_report],
     "reports:pdf": [_pdf],
@@ -103,6 +148,14 @@ CASES: dict[str, list[Case]] = {
     "reports:export": [_export, _export_status],
     "reports:export_download": [_export_download],
     "reports:foreword": [_foreword],
+    "residents:poster_pdf": [_resident_print("poster_pdf")],
+    "residents:poster_svg": [_resident_print("poster_svg")],
+    "residents:qr_svg": [_resident_print("qr_svg")],
+    "residents:paper_pdf": [_resident_print("paper_pdf")],
+    "residents:letters": [_resident_letters],
+    # The letters and their codes: a file of codes anyone could answer with, which belongs in no cache.
+    "residents:letters_file": [_resident_batch_file("letters_file")],
+    "residents:letters_codes": [_resident_batch_file("letters_codes")],
 }
 
 
