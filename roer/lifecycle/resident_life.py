@@ -5,6 +5,11 @@ whose rule depends on it runs in `guarded`, which locks the survey's row and rea
 same transaction: residents' submits and paper forms take it shared (FOR SHARE on PostgreSQL), every
 other change exclusively after moving the stored state on by the calendar. Closing finds the last
 bursts, then erases the network traces, and enqueues the figures in the same transaction.
+
+The figures are published once: the worker rewrites the survey's rows in a random order, then computes
+and stores them under the survey's lock, but only when no burst waits for a decision. A burst can be
+decided while the survey is open and after it closed, until the figures are published, and not after:
+two publications that differ by a burst would give away what its members answered, however few.
 """
 
 from __future__ import annotations
@@ -24,11 +29,20 @@ from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
 from roer.instruments.residents import ResidentsModule
 from roer.lib.errors import DomainError
+from roer.lib.rows import rows_rewrite_shuffled, tables_vacuum
 from roer.lifecycle.scan_life import ScanStateError
 from roer.residents.answers import letter_code_claim, letter_codes_retire, resident_response_store
 from roer.residents.bursts import bursts_detect, network_traces_remove
 from roer.residents.figures import compute_resident_figures
-from roer.residents.models import Burst, BurstStatus, Channel, ResidentFigures, ResidentSurvey
+from roer.residents.models import (
+    Burst,
+    BurstStatus,
+    Channel,
+    ResidentFigures,
+    ResidentOpenAnswer,
+    ResidentResponse,
+    ResidentSurvey,
+)
 from roer.scans.models import CLOSED_STATES, Scan, ScanState
 
 logger = logging.getLogger("roer.lifecycle")
@@ -174,9 +188,10 @@ def resident_submit(
 
 
 def burst_decide(*, burst: Burst, exclude: bool, user: User) -> Burst:
-    """Leave a burst's answers out of the figures, or count them again; audited, nothing deleted. A
-    survey whose figures are out gets them again in the background."""
-    with guarded(burst.survey_id, *NOT_CLOSED, *CLOSED) as locked:
+    """Leave a burst's answers out of the figures, or count them; audited (with the burst's day, never a
+    time), nothing deleted. Refused (ScanStateError) once the figures are published. The last decision on
+    a closed survey lets the worker publish its figures."""
+    with guarded(burst.survey_id, *NOT_CLOSED, ScanState.CLOSED) as locked:
         fresh = Burst.objects.select_for_update().get(pk=burst.pk)
         fresh.status = BurstStatus.EXCLUDED if exclude else BurstStatus.KEPT
         fresh.decided_by, fresh.decided_at = user, timezone.now()
@@ -185,29 +200,45 @@ def burst_decide(*, burst: Burst, exclude: bool, user: User) -> Burst:
             user=user,
             organisation=locked.scan.organisation,
             action=AuditAction.BURST_EXCLUDED if exclude else AuditAction.BURST_INCLUDED,
-            subject=f"{locked.scan}: {fresh.responses} answers, {timezone.localtime(fresh.window_start):%d-%m %H:%M}",
+            subject=f"{locked.scan}: {fresh.responses} answers on {timezone.localdate(fresh.window_start):%d-%m-%Y}",
         )
-        if locked.state in CLOSED:
+        if locked.state == ScanState.CLOSED:
             store_resident_figures.enqueue(locked.pk)
     return fresh
 
 
+def bursts_waiting(survey: ResidentSurvey) -> int:
+    return Burst.objects.filter(survey=survey, status=BurstStatus.SUSPECT).count()
+
+
 @task()
 def store_resident_figures(survey_id: int) -> bool:
-    """Compute a closed survey's figures and store them (again, after a burst decision): safe to run twice."""
+    """Publish a closed survey's figures, once: rewrite its rows in a random order, then compute and store
+    the figures in the same transaction, which holds the survey's row, so no burst decision comes between.
+    Nothing is published while a burst waits for a decision (False; the decision runs this again). Safe
+    to run twice: a survey with figures is left as it is."""
     survey = ResidentSurvey.objects.select_related("scan__instrument_version").filter(pk=survey_id).first()
-    if survey is None or survey.state not in CLOSED:
+    if survey is None or survey.state != ScanState.CLOSED:
         return False
     module = survey.scan.instrument_version.parsed.residents
     if module is None:
         return False
-    data = compute_resident_figures(survey, module)
     try:
-        with guarded(survey_id, *CLOSED) as locked:
-            ResidentFigures.objects.update_or_create(survey=locked, defaults={"data": data})
-            if locked.state != ScanState.FIGURES_READY:
+        with guarded(survey_id, ScanState.CLOSED) as locked:
+            # The order of rows in the database's files and their transaction stamps follow the order of
+            # submissions until they are written again together.
+            rows_rewrite_shuffled(ResidentOpenAnswer, survey_id=locked.pk)
+            rows_rewrite_shuffled(ResidentResponse, survey_id=locked.pk)
+            waiting = bursts_waiting(locked)
+            if not waiting:
+                data = compute_resident_figures(locked, module)
+                ResidentFigures.objects.update_or_create(survey=locked, defaults={"data": data})
                 locked.state = ScanState.FIGURES_READY
                 locked.save(update_fields=["state"])
-    except ResidentSurvey.DoesNotExist:
+    except (ResidentSurvey.DoesNotExist, ScanStateError):
+        return False
+    tables_vacuum(ResidentResponse, ResidentOpenAnswer, Burst)  # the erased networks' old row versions
+    if waiting:
+        logger.info("residents' survey %s: figures wait for %s burst decision(s)", survey.slug, waiting)
         return False
     return True

@@ -25,6 +25,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from roer.lib.rows import tables_vacuum
 from roer.lifecycle.models import TraceSweep
 from roer.responses.models import Response, ResponseDraft
 from roer.scans.models import Invitation
@@ -85,8 +86,4 @@ def _restamp() -> int:
 
 
 def _vacuum() -> None:
-    if connection.in_atomic_block:  # VACUUM cannot run in a transaction; autovacuum follows later
-        return
-    with connection.cursor() as cursor:
-        for model in _VACUUMED:
-            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
+    tables_vacuum(*_VACUUMED)

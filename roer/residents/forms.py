@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.residents import ResidentsModule
 from roer.residents.answers import looks_like_code
+from roer.residents.models import survey_dates_problem
 
 DONT_KNOW = "dk"
 MAX_OPEN_ANSWER = 2000
@@ -127,6 +128,7 @@ class SurveyDatesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", _("The closing date cannot be before the opening date."))
+        problem = survey_dates_problem(opens_on, closes_on) if opens_on and closes_on else None
+        if problem:
+            self.add_error("closes_on", problem)
         return cleaned

@@ -10,6 +10,7 @@ answers can be seen and left out; both are erased when the survey closes (`netwo
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -27,6 +28,20 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def new_slug() -> str:
     return "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(8))
+
+
+# A residents' survey runs for weeks; a year is the longest that still makes sense, and a bound keeps
+# every date computed from the closing date (the answered cookie's expiry) far from year 9999.
+LONGEST_RUN = datetime.timedelta(days=366)
+
+
+def survey_dates_problem(opens_on: datetime.date, closes_on: datetime.date) -> str | None:
+    """What is wrong with a survey's dates, in words for its scan manager; None when they are fine."""
+    if closes_on < opens_on:
+        return str(_("The closing date cannot be before the opening date."))
+    if closes_on - opens_on > LONGEST_RUN:
+        return str(_("A residents' survey runs for a year at most: choose a closing date within a year of opening."))
+    return None
 
 
 class ResidentSurvey(models.Model):
@@ -52,8 +67,10 @@ class ResidentSurvey(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError({"closes_on": _("The closing date cannot be before the opening date.")})
+        if self.opens_on and self.closes_on:
+            problem = survey_dates_problem(self.opens_on, self.closes_on)
+            if problem:
+                raise ValidationError({"closes_on": problem})
 
     def state_on(self, today: object) -> ScanState:
         """As Scan.state_on: the stored state, moved on by the calendar."""
@@ -169,6 +186,11 @@ class Burst(models.Model):
     def __str__(self) -> str:
         return f"{self.responses} answers from {self.window_start:%Y-%m-%d %H:%M}"
 
+    @property
+    def whole_day(self) -> bool:
+        """A day's burst from one network, or any burst after the close (which keeps its day only)."""
+        return self.window_end - self.window_start >= datetime.timedelta(days=1)
+
 
 class ResidentResponse(models.Model):
     # A random key, so that the order of keys does not reveal the order of submissions.
@@ -199,6 +221,8 @@ def new_handle() -> str:
 class ResidentOpenAnswer(models.Model):
     """A resident's open answer: unseen by readers until a scan manager publishes it (as for scans)."""
 
+    # Random, as the response's: ascending ids would give the responses in the order they came.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(ResidentResponse, on_delete=models.CASCADE, related_name="open_answers")
     survey = models.ForeignKey(ResidentSurvey, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)

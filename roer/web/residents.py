@@ -25,6 +25,7 @@ from roer.lifecycle.scan_life import ScanStateError
 from roer.residents.forms import ResidentForm, SurveyDatesForm
 from roer.residents.models import Burst, BurstStatus, Channel, LetterBatch, ResidentSurvey
 from roer.residents.selectors import SurveyAccess, get_survey_for_user, responses_per_channel
+from roer.scans.models import ScanState
 
 
 def _survey_or_404(access: SurveyAccess) -> ResidentSurvey:
@@ -40,6 +41,7 @@ def survey_detail(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         return redirect("residents:setup", scan_code)
     survey = access.survey
     counts = responses_per_channel(survey)
+    bursts = list(Burst.objects.filter(survey=survey))
     context = {
         "scan": access.scan,
         "organisation": access.scan.organisation,
@@ -51,7 +53,9 @@ def survey_detail(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         "open_link": settings.ROER_BASE_URL + reverse("resident_survey:open_link", args=[survey.slug]),
         "letter_link": settings.ROER_BASE_URL + reverse("resident_survey:letter", args=[survey.slug]),
         **_letters(survey),
-        "bursts": list(Burst.objects.filter(survey=survey)),
+        "bursts": bursts,
+        "waiting": sum(burst.status == BurstStatus.SUSPECT for burst in bursts),
+        "can_decide": survey.current_state is not ScanState.FIGURES_READY,
         "threshold": settings.ROER_RESIDENT_THRESHOLD,
     }
     return render(request, "residents/survey_detail.html", context)
@@ -148,8 +152,14 @@ def survey_close(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Htt
     if request.method != "POST":
         context = {"scan": access.scan, "organisation": access.scan.organisation, "survey": survey}
         return render(request, "residents/survey_close.html", context)
-    resident_life.survey_close(survey=survey)
-    messages.success(request, _("The residents' survey has been closed. The figures are being prepared."))
+    closed = resident_life.survey_close(survey=survey)
+    if resident_life.bursts_waiting(closed):
+        messages.warning(
+            request,
+            _("The residents' survey has been closed. Decide on its bursts of answers: then the figures are prepared."),
+        )
+    else:
+        messages.success(request, _("The residents' survey has been closed. The figures are being prepared."))
     return redirect("residents:detail", access.scan.code)
 
 
@@ -165,7 +175,13 @@ def burst_decision(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, burs
     if decision not in (BurstStatus.EXCLUDED, BurstStatus.KEPT):
         messages.error(request, _("Choose whether to count these answers or leave them out."))
     else:
-        resident_life.burst_decide(burst=burst, exclude=decision == BurstStatus.EXCLUDED, user=request.user)
+        try:
+            resident_life.burst_decide(burst=burst, exclude=decision == BurstStatus.EXCLUDED, user=request.user)
+        except ScanStateError:
+            messages.error(
+                request, _("The residents' figures have been published, so this decision can no longer change.")
+            )
+            return redirect(reverse("residents:detail", args=[access.scan.code]) + "#bursts")
         if decision == BurstStatus.EXCLUDED:
             messages.success(request, _("These answers are left out of the figures. They have not been deleted."))
         else:

@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from roer.lifecycle import resident_life
 from roer.lifecycle.resident_life import (
     LetterCodeError,
+    burst_decide,
     resident_submit,
     store_resident_figures,
     survey_close,
@@ -20,7 +22,16 @@ from roer.lifecycle.resident_life import (
 from roer.lifecycle.scan_life import ScanStateError
 from roer.lifecycle.traces import traces_erase
 from roer.residents.answers import code_hash, new_letter_code
-from roer.residents.models import Channel, LetterBatch, LetterCode, ResidentFigures, ResidentResponse, ResidentSurvey
+from roer.residents.models import (
+    Burst,
+    BurstStatus,
+    Channel,
+    LetterBatch,
+    LetterCode,
+    ResidentFigures,
+    ResidentResponse,
+    ResidentSurvey,
+)
 from tests.factories import OrganisationFactory, ScanFactory, UserFactory
 
 
@@ -121,3 +132,41 @@ def test_after_the_close_and_a_minute_no_network_hash_is_in_the_sqlite_files(ins
     traces_erase()
     for file in _database_files():
         assert network.encode() not in file.read_bytes(), file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_decision_while_the_figures_are_computed_waits_and_is_refused(instrument_version, monkeypatch):
+    """The worker computes the figures under the survey's lock: a manager who decides on a burst meanwhile
+    waits, and is then told the figures are out; the stored figures are those of the decision in force.
+    (Computed before the lock, a run that started before a decision stored figures that contradict it.)"""
+    survey = _survey(instrument_version)
+    for number in range(10):
+        _submit(survey, address=f"198.51.{number}.1")
+    for number in range(12):
+        _submit(survey, address=f"203.0.113.{number + 10}")
+    survey_close(survey=survey)
+    burst = Burst.objects.get(survey=survey)
+    manager = UserFactory()
+    burst_decide(burst=burst, exclude=False, user=manager)
+    computing, decided = threading.Event(), threading.Event()
+    real = resident_life.compute_resident_figures
+
+    def slow_compute(survey, module):  # type: ignore[no-untyped-def]
+        computing.set()
+        decided.wait(2)  # the decision, were it not held back, would land now
+        return real(survey, module)
+
+    monkeypatch.setattr(resident_life, "compute_resident_figures", slow_compute)
+
+    def decide() -> None:
+        computing.wait(10)
+        try:
+            burst_decide(burst=burst, exclude=True, user=manager)
+        finally:
+            decided.set()
+
+    refused = _at_once([lambda: store_resident_figures.call(survey.pk), decide])
+    assert [type(error) for error in refused] == [ScanStateError]
+    status = Burst.objects.get(pk=burst.pk).status
+    figures = ResidentFigures.objects.get(survey=survey).data
+    assert (status, figures["channels"]["open"]["n"]) == (BurstStatus.KEPT, 22)

@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ResidentOpenAnswer',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('channel', models.CharField(choices=[('open', 'Open link and poster'), ('letter', 'Letter with a code (random sample)'), ('paper', 'Paper form')], max_length=10)),
                 ('code', models.CharField(max_length=40, verbose_name='question')),
                 ('text', models.TextField(verbose_name='answer')),
