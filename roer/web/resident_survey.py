@@ -8,8 +8,6 @@ Every answer that is valid is kept when another is not: the page comes back with
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
@@ -45,14 +43,14 @@ def _has_answered(request: HttpRequest, survey: ResidentSurvey) -> bool:
 
 
 def _remember_answered(response: HttpResponse, survey: ResidentSurvey) -> None:
-    # Kept until a month after closing: long enough to stop a second answer, not longer.
-    until = survey.closes_on + datetime.timedelta(days=31)
-    seconds = max(int((until - timezone.localdate()).total_seconds()), 60) if until > timezone.localdate() else 60
+    # Kept until a month after closing: long enough to stop a second answer, not longer (and never beyond
+    # the 400 days browsers allow). Counted in days from today, so no date is computed past the calendar.
+    days = (survey.closes_on - timezone.localdate()).days + 31
     response.set_signed_cookie(
         _answered_cookie(survey),
         survey.slug,
         salt=_COOKIE_SALT,
-        max_age=min(seconds, 400 * 24 * 3600),
+        max_age=min(max(days * 24 * 3600, 60), 400 * 24 * 3600),
         httponly=True,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -69,8 +67,12 @@ def _language(request: HttpRequest, module: ResidentsModule) -> str:
     return translation.get_language() or "nl"
 
 
-def _context(survey: ResidentSurvey, module: ResidentsModule, language: str, **extra: object) -> dict[str, object]:
+def _context(
+    request: HttpRequest, survey: ResidentSurvey, module: ResidentsModule, language: str, **extra: object
+) -> dict[str, object]:
     return {
+        # Roer's language switch returns to the page without ?taal=, which would otherwise override it.
+        "next_path": request.path,
         "survey": survey,
         "module": module,
         "organisation": survey.scan.organisation,
@@ -102,7 +104,7 @@ class _Texts:
 
 def _state_page(request: HttpRequest, survey: ResidentSurvey, module: ResidentsModule, language: str) -> HttpResponse:
     state = survey.current_state
-    context = _context(survey, module, language, state=state.value, opens_on=survey.opens_on)
+    context = _context(request, survey, module, language, state=state.value, opens_on=survey.opens_on)
     return render(request, "resident_survey/state.html", context, status=200 if state is ScanState.PLANNED else 410)
 
 
@@ -124,7 +126,7 @@ def _questionnaire(request: HttpRequest, slug: str, channel: Channel) -> HttpRes
     if not survey.is_open:
         return _state_page(request, survey, module, language)
     if channel is Channel.OPEN_LINK and _has_answered(request, survey):
-        return render(request, "resident_survey/already.html", _context(survey, module, language))
+        return render(request, "resident_survey/already.html", _context(request, survey, module, language))
     with_code = channel is Channel.LETTER
     form = ResidentForm(request.POST or None, module=module, language=language, with_code=with_code)
     if request.method == "POST":
@@ -157,7 +159,7 @@ def _questionnaire(request: HttpRequest, slug: str, channel: Channel) -> HttpRes
                 return _thanked(survey, language, channel)
         elif with_code and "code" in form.errors:
             count_failure(request, _BAD_CODES, settings.ROER_BAD_LINKS)
-    context = _context(survey, module, language, form=form, channel=channel.value)
+    context = _context(request, survey, module, language, form=form, channel=channel.value)
     return render(
         request,
         "resident_survey/questionnaire.html",
@@ -182,4 +184,4 @@ def _thanks_url(survey: ResidentSurvey) -> str:
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     survey, module = get_public_survey(slug)
     language = _language(request, module)
-    return render(request, "resident_survey/thanks.html", _context(survey, module, language))
+    return render(request, "resident_survey/thanks.html", _context(request, survey, module, language))
