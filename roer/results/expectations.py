@@ -20,7 +20,14 @@ from django.db.models import Count, QuerySet, Value
 from roer.instruments.residents import ResidentChoice, ResidentsModule, ResidentStatement, ResidentText, Theme
 from roer.instruments.schema import InstrumentDefinition
 from roer.residents.figures import CHANNELS, TOGETHER, ResidentResults, publish_resident_figures
-from roer.residents.models import BurstStatus, ResidentFigures, ResidentOpenAnswer, ResidentSurvey
+from roer.residents.models import (
+    Burst,
+    BurstStatus,
+    ResidentFigures,
+    ResidentOpenAnswer,
+    ResidentResponse,
+    ResidentSurvey,
+)
 from roer.results.figures import Figures
 from roer.results.insight import Insight
 from roer.scans.models import Scan
@@ -224,14 +231,11 @@ def resident_open_answers(
     Answers in a burst left out of the figures are left out here too."""
     if not module.open_questions:
         return ()
-    published = ResidentOpenAnswer.objects.filter(survey=survey, status=PUBLISHED).exclude(
-        response__burst__status=BurstStatus.EXCLUDED
-    )
     shown: dict[str, list[str]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for code, text, total in _shown_and_counted(published, module, limit):
+    totals: dict[str, int] = defaultdict(int)
+    for code, text, total in _shown_and_counted(survey, module, limit):
         if total:
-            totals[code] = total
+            totals[code] += total  # the published answers, less those in a burst left out
         else:
             shown[code].append(text)
     return tuple(
@@ -243,16 +247,41 @@ def resident_open_answers(
 
 
 def _shown_and_counted(
-    published: QuerySet[ResidentOpenAnswer], module: ResidentsModule, limit: int | None
+    survey: ResidentSurvey, module: ResidentsModule, limit: int | None
 ) -> list[tuple[str, str, int]]:
-    """In one query: (code, "", total) per question, then (code, text, 0) for each answer shown. As in
-    roer.results.open_answers, Django cannot put a part with its own ORDER BY and LIMIT into a UNION on
-    SQLite, so each part is Django's own SQL wrapped as a subquery."""
-    counts = published.order_by().values("code").annotate(text=Value(""), total=Count("pk"))
-    parts: list[QuerySet[Any, tuple[str, str, int]]] = [counts.values_list("code", "text", "total")]
+    """In one query: (code, "", total) per question, (code, "", -n) per question for the n published
+    answers in a burst left out of the figures, then (code, text, 0) for each answer shown.
+
+    Nothing here grows with the survey beyond the index on (survey, status, code, handle): the totals
+    are counted in that index alone, without reading a row (as roer.results.open_answers does); the
+    answers left out are found from the survey's excluded bursts (by the indexes on a response's burst
+    and an answer's response), so only their rows are read; and each part of answers reads its first
+    `limit` rows by handle, skipping those left out. Joining every published answer to its response and
+    burst to leave a few out read every row (30 ms at 100,000 residents). As in roer.results.open_answers,
+    Django cannot put a part with its own ORDER BY and LIMIT into a UNION on SQLite, so each part is
+    Django's own SQL wrapped as a subquery."""
+    left_out = ResidentResponse.objects.filter(
+        burst__in=Burst.objects.filter(survey=survey, status=BurstStatus.EXCLUDED)
+    ).values("pk")
+    published = ResidentOpenAnswer.objects.filter(survey=survey, status=PUBLISHED)
+    counts = published.order_by().values("code").annotate(text=Value(""), total=Count("*"))
+    # An answer belongs to its response's survey, and a burst's responses to the burst's: so the answers
+    # left out are found by their responses alone (a filter on the survey here would make SQLite walk
+    # all the survey's published answers instead).
+    subtracted = (
+        ResidentOpenAnswer.objects.filter(response__in=left_out, status=PUBLISHED)
+        .order_by()
+        .values("code")
+        .annotate(text=Value(""), total=-Count("*"))
+    )
+    parts: list[QuerySet[Any, tuple[str, str, int]]] = [
+        counts.values_list("code", "text", "total"),
+        subtracted.values_list("code", "text", "total"),
+    ]
     for question in module.open_questions:
         part = (
             published.filter(code=question.code)
+            .exclude(response__in=left_out)
             .order_by("handle")
             .annotate(total=Value(0))
             .values_list("code", "published_text", "total")

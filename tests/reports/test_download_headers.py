@@ -6,10 +6,9 @@ The URLs are found, not listed: every URL whose view is in roer.web.reports or r
 have its cases here, so a new download without them fails `test_every_download_has_its_cases`,
 and every case must answer with the headers."""
 
+import datetime
 import inspect
 from collections.abc import Callable, Iterator
-
-import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

@@ -8,10 +8,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from roer.residents import figures as resident_figures
 from roer.residents.figures import TOGETHER
-from roer.residents.models import Channel
+from roer.residents.models import Burst, BurstStatus, Channel, ResidentOpenAnswer
 from roer.results.selectors import scan_results
 from roer.scoring.disclosure import Suppression
 from tests.results.resident_data import (
@@ -68,6 +69,32 @@ def test_the_expectation_gap_worked_out_by_hand(with_residents):
     # what each group thinks, straight from the scan's figures
     assert section.perceived.cells["directie"]["inw_mens"].score == pytest.approx(25.0)
     assert section.perceived.cells["medewerkers"]["inw_mens"].score == pytest.approx(75.0)
+
+
+def test_an_open_questions_total_leaves_out_a_burst_left_out_and_keeps_a_burst_counted(with_residents):
+    (question,) = scan_results(with_residents).residents.open_answers
+    assert question.code == "inw_verwachting"
+    # two published; the one pending and the one in the excluded burst count nowhere
+    assert question.total == 2
+    assert sorted(question.answers) == ["Een loket in de wijk houden.", "Graag alles in eenvoudige taal."]
+    survey = with_residents.resident_survey
+    now = timezone.now()
+    kept = Burst.objects.create(survey=survey, window_start=now, window_end=now, responses=1, status=BurstStatus.KEPT)
+    response = store_response(survey, survey.scan.instrument_version.parsed.residents, Channel.OPEN_LINK, {}, kept)
+    text = "Antwoord uit een meegetelde piek."
+    ResidentOpenAnswer.objects.create(
+        response=response,
+        survey=survey,
+        channel=response.channel,
+        code="inw_verwachting",
+        text=text,
+        status="published",
+        published_text=text,
+    )
+    (question,) = scan_results(with_residents).residents.open_answers
+    assert question.total == 3
+    assert text in question.answers
+    assert "Antwoord uit de uitgesloten golf." not in question.answers
 
 
 def test_the_results_page_shows_the_residents_section(bob_client, with_residents):
