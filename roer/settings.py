@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "roer.responses",
     "roer.residents",
     "roer.results",
+    "roer.plans",
+    "roer.learning",
     "roer.reports",
     "roer.audit",
     "roer.lifecycle",

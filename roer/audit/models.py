@@ -18,6 +18,17 @@ class AuditAction(models.TextChoices):
     BURST_EXCLUDED = "burst_excluded", _("Burst of residents' answers left out of the figures")
     BURST_INCLUDED = "burst_included", _("Burst of residents' answers counted again")
     PAPER_FORM_ENTERED = "paper_form_entered", _("Residents' paper form entered")
+    FOCUS_CHOSEN = "focus_chosen", _("Focus dimensions chosen")
+    ACTION_CREATED = "action_created", _("Action added to the plan")
+    ACTION_CHANGED = "action_changed", _("Action changed")
+    ACTION_DELETED = "action_deleted", _("Action removed from the plan")
+    ACTION_NOTE_ADDED = "action_note_added", _("Progress recorded on an action")
+    SHARING_OFFERED = "sharing_offered", _("Offer to share experience made")
+    SHARING_CONSENTED = "sharing_consented", _("Contact person agreed to be contacted")
+    SHARING_WITHDRAWN = "sharing_withdrawn", _("Offer to share experience withdrawn")
+    CASE_SUBMITTED = "case_submitted", _("Case submitted to the case library")
+    CASE_PUBLISHED = "case_published", _("Case published in the case library")
+    CASE_REJECTED = "case_rejected", _("Case sent back by the moderator")
 
 
 class AuditEvent(models.Model):
