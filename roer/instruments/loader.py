@@ -8,7 +8,7 @@ instrument never needs them), and so are duplicate keys, which YAML would otherw
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,12 @@ _MESSAGES: Mapping[str, str | Promise] = {
     ),
     "resident_language_missing": gettext_lazy(
         "%(place)s: the text in %(code)s is missing (every declared language is needed in every text)"
+    ),
+    "conversation_placeholder": gettext_lazy(
+        "only {dimension} may stand between braces (write {{ or }} for a brace of its own): %(text)s"
+    ),
+    "conversation_dimension": gettext_lazy(
+        "conversation.dimensions: %(code)s must name a dimension of this instrument, and only once"
     ),
     "float_type": gettext_lazy("must be a number"),
     "float_parsing": gettext_lazy("must be a number"),
@@ -255,18 +261,34 @@ def _lines_of(text: str) -> dict[Location, int]:
         loader.dispose()
 
 
+# A conversation question is measured with a short name in place of {dimension}: the names are the
+# instrument's own texts, written for directors, not part of the question.
+_DIMENSION_STAND_IN = "dit"
+
+
+def _plain_texts(definition: InstrumentDefinition) -> Iterator[tuple[str, str]]:
+    """The Dutch texts that must read at B1: the residents' texts and the conversation guide's questions."""
+    if definition.residents is not None:
+        for place, resident_text in definition.residents.texts():
+            yield place, resident_text.nl
+    if definition.conversation is not None:
+        for place, question in definition.conversation.texts():
+            yield place, question.nl.replace("{dimension}", _DIMENSION_STAND_IN)
+
+
 def instrument_warnings(definition: InstrumentDefinition, text: str) -> list[Problem]:
-    """What a loaded file should still improve, without refusing it: the residents' Dutch texts that are
-    probably harder than B1, each with its line."""
-    if definition.residents is None:
+    """What a loaded file should still improve, without refusing it: the residents' Dutch texts and the
+    conversation questions that are probably harder than B1, each with its line."""
+    found = list(_plain_texts(definition))
+    if not found:
         return []
     lines = _lines_of(text)
     warnings = []
-    for place, resident_text in definition.residents.texts():
+    for place, dutch in found:
         location: Location = tuple(
             int(part) if part.isdigit() else part for part in re.split(r"[.\[\]]+", f"{place}.nl") if part
         )
-        for finding in b1_findings(resident_text.nl):
+        for finding in b1_findings(dutch):
             message = _FINDINGS[finding.kind] % {"value": f"{finding.value:g}", "sentence": finding.sentence}
             warnings.append(Problem(f"{place}.nl", _line_for(location, lines), str(message)))
     return warnings

@@ -8,12 +8,13 @@ place in the file.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from roer.instruments.residents import ResidentsModule
@@ -156,6 +157,83 @@ class OpenQuestion(_Frozen):
         return self.self_text if perspective == "self" else self.others_text
 
 
+PLACEHOLDERS = frozenset({"dimension"})
+_PLACEHOLDER_RULE = "only the placeholder dimension may stand between braces (a brace of its own is doubled): {text}"
+
+
+def _check_placeholders(text: str) -> str:
+    """Only `{dimension}` may stand in braces (write `{{` for a brace of its own)."""
+    try:
+        fields = [(name, spec, conversion) for _literal, name, spec, conversion in string.Formatter().parse(text)]
+    except ValueError:
+        raise PydanticCustomError("conversation_placeholder", _PLACEHOLDER_RULE, {"text": text}) from None
+    for name, spec, conversion in fields:
+        if name is not None and (name not in PLACEHOLDERS or spec or conversion):
+            raise PydanticCustomError("conversation_placeholder", _PLACEHOLDER_RULE, {"text": text})
+    return text
+
+
+QuestionText = Annotated[NonEmpty, AfterValidator(_check_placeholders)]
+
+
+class Question(_Frozen):
+    """A question for the directors' conversation; `{dimension}` stands for the dimension's name."""
+
+    nl: QuestionText
+    en: QuestionText
+
+    @property
+    def text(self) -> Text:
+        return Text(nl=self.nl, en=self.en)
+
+    def filled(self, language: str, dimension: str) -> str:
+        return self.text.get(language).format(dimension=dimension)
+
+
+Questions = Annotated[tuple[Question, ...], Field(min_length=2, max_length=3)]
+
+
+class GapKindQuestions(_Frozen):
+    """Two or three questions for each kind of finding the session discusses."""
+
+    blind_spot: Questions
+    hidden_strength: Questions
+    weakest: Questions
+
+
+class DimensionQuestions(_Frozen):
+    """Questions of one dimension's own, in place of the general ones for that kind of finding."""
+
+    code: Code
+    blind_spot: Questions | None = None
+    hidden_strength: Questions | None = None
+    weakest: Questions | None = None
+
+
+class Conversation(GapKindQuestions):
+    """The conversation guide of the directors' session. It is guidance and changes nothing that is
+    measured, so it is left out of a version's content hash (roer.instruments.services) and may be
+    improved in a version already in use."""
+
+    dimensions: tuple[DimensionQuestions, ...] = ()
+
+    def questions(self, kind: str, code: str) -> tuple[Question, ...]:
+        """The questions for a finding of `kind` (blind_spot, hidden_strength, weakest) on dimension `code`."""
+        own = next((entry for entry in self.dimensions if entry.code == code), None)
+        specific: tuple[Question, ...] | None = getattr(own, kind) if own else None
+        return specific if specific is not None else getattr(self, kind)
+
+    def texts(self) -> Iterator[tuple[str, Text]]:
+        """Every question, with its place in the file."""
+        for kind in GapKindQuestions.model_fields:
+            for index, question in enumerate(getattr(self, kind)):
+                yield f"conversation.{kind}[{index}]", question.text
+        for number, entry in enumerate(self.dimensions):
+            for kind in GapKindQuestions.model_fields:
+                for index, question in enumerate(getattr(entry, kind) or ()):
+                    yield f"conversation.dimensions[{number}].{kind}[{index}]", question.text
+
+
 class Source(_Frozen):
     title: NonEmpty
     author: NonEmpty | None = None
@@ -177,6 +255,9 @@ class InstrumentDefinition(_Frozen):
     developments: Developments | None = None
     # What residents want and expect, asked in a residents' survey beside a scan (roer.residents).
     residents: ResidentsModule | None = None
+    # The directors' session's conversation guide: not hashed, see Conversation. A stored version's guide
+    # may change in place, so read it with roer.instruments.selectors.conversation_of, not from `parsed`.
+    conversation: Conversation | None = None
 
     @model_validator(mode="after")
     def _levels_match_the_bands(self) -> InstrumentDefinition:
@@ -197,6 +278,16 @@ class InstrumentDefinition(_Frozen):
                 "developments.after_pillar names no pillar: {code}",
                 {"code": self.developments.after_pillar},
             )
+        if self.conversation:
+            known = {dimension.code for _pillar, dimension in self.dimensions()}
+            named = [entry.code for entry in self.conversation.dimensions]
+            for code in named:
+                if code not in known or named.count(code) > 1:
+                    raise PydanticCustomError(
+                        "conversation_dimension",
+                        "conversation.dimensions: {code} must name a dimension of this instrument, once",
+                        {"code": code},
+                    )
         return self
 
     @staticmethod

@@ -14,27 +14,40 @@ from roer.instruments.loader import InstrumentFileError, Problem
 from roer.instruments.models import Instrument, InstrumentVersion
 from roer.instruments.schema import InstrumentDefinition
 
+# Guidance beside what is measured: left out of the content hash, so that it can be improved in a version
+# already in use (and a version loaded before the guide existed keeps its hash, byte for byte).
+UNHASHED = frozenset({"conversation"})
+
 
 @dataclass(frozen=True)
 class LoadResult:
     version: InstrumentVersion
     created: bool
+    guide_updated: bool = False
 
 
 def canonical_json(definition: InstrumentDefinition) -> dict[str, Any]:
+    """The definition as stored, with its conversation guide when it has one."""
     return definition.model_dump(mode="json", by_alias=True)
 
 
 def content_hash_of(definition: InstrumentDefinition) -> str:
-    payload = json.dumps(canonical_json(definition), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of what the version measures: everything but the guidance in UNHASHED."""
+    measured = definition.model_dump(mode="json", by_alias=True, exclude=set(UNHASHED))
+    payload = json.dumps(measured, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _guide_of(stored: dict[str, Any]) -> dict[str, Any]:
+    return {key: stored.get(key) for key in sorted(UNHASHED)}
 
 
 @transaction.atomic
 def instrument_version_load(*, definition: InstrumentDefinition, source_text: str, source_name: str) -> LoadResult:
     """Store a validated definition as a version; the same content again is a no-op.
 
-    A version number that already exists with other content is refused: a change is a new version.
+    A version number that already exists with other content is refused: a change is a new version. Only
+    the conversation guide, which measures nothing, is updated in place (`guide_updated` says so).
     """
     content_hash = content_hash_of(definition)
     instrument, _created = Instrument.objects.get_or_create(code=definition.code)
@@ -43,7 +56,14 @@ def instrument_version_load(*, definition: InstrumentDefinition, source_text: st
     )
     if existing is not None:
         if existing.content_hash == content_hash:
-            return LoadResult(version=existing, created=False)
+            stored = canonical_json(definition)
+            if _guide_of(existing.definition) == _guide_of(stored):
+                return LoadResult(version=existing, created=False)
+            existing.definition = stored
+            existing.source_text = source_text
+            existing.source_name = source_name
+            existing.save(update_fields=["definition", "source_text", "source_name"])
+            return LoadResult(version=existing, created=False, guide_updated=True)
         message = _(
             "version %(number)s of %(code)s is already loaded with different content; a used version is "
             "never changed, so save the change with a new version number"

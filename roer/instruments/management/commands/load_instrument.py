@@ -40,6 +40,13 @@ class Command(BaseCommand):
                         f"Loaded {definition.code} version {version.number} ({version.content_hash[:12]})."
                     )
                 )
+            elif result.guide_updated:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{definition.code} version {version.number} is already loaded with this content; "
+                        "its conversation guide, which measures nothing, was updated."
+                    )
+                )
             else:
                 self.stdout.write(
                     f"{definition.code} version {version.number} is already loaded with this content; nothing changed."
