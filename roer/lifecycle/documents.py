@@ -3,7 +3,8 @@
 PDFs: rendering the full report takes seconds, so it happens once per fingerprint of what the report
 shows (see `roer.reports.documents`), in a worker, never in a request. Both reports in both languages
 are prepared as soon as a scan's figures are ready and again when its foreword changes; any other
-change (new benchmarks, a new title) is rendered when someone asks for it.
+change (new benchmarks, a new title) is rendered when someone asks for it. An organisation's action plan
+on one page (`roer.reports.plan`) is made the same way, when someone asks for it.
 
 Exports of large scans are written to a file by a worker, which counts its rows as it goes so the page
 can show progress; the file is deleted after `ROER_EXPORT_RETENTION_HOURS`.
@@ -14,7 +15,8 @@ from __future__ import annotations
 import datetime
 import logging
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files import File
@@ -23,13 +25,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django_tasks import task
+from django_tasks.base import Task
 
 from roer.accounts.models import User
 from roer.lifecycle.queue import gave_up
+from roer.organisations.models import Organisation
 from roer.reports.documents import report_fingerprint
 from roer.reports.exports import Export, export_for
-from roer.reports.models import ExportFile, FileStatus, ReportFile, ReportKind
+from roer.reports.models import ExportFile, FileStatus, PlanFile, ReportFile, ReportKind, StoredPdf
 from roer.reports.pdf import PdfUnavailableError, render_pdf
+from roer.reports.plan import plan_fingerprint, plan_html
 from roer.reports.rendering import report_html
 from roer.reports.writers import csv_row, xlsx_file
 from roer.scans.models import Scan
@@ -42,13 +47,25 @@ PROGRESS_EVERY = 1000
 # A server without the PDF libraries is tried again after this long (someone may have installed them).
 UNAVAILABLE_RETRY = datetime.timedelta(minutes=10)
 
+Stored = TypeVar("Stored", ReportFile, PlanFile)
 
-def _worth_another_try(report: ReportFile) -> bool:
-    if report.status != FileStatus.FAILED:
+
+def _worth_another_try(stored: StoredPdf) -> bool:
+    if stored.status != FileStatus.FAILED:
         return False
-    if report.error == ReportFile.UNAVAILABLE:
-        return (report.ready_at or report.created_at) < timezone.now() - UNAVAILABLE_RETRY
+    if stored.error == StoredPdf.UNAVAILABLE:
+        return (stored.ready_at or stored.created_at) < timezone.now() - UNAVAILABLE_RETRY
     return True  # a task that failed for good: this request is a new chance
+
+
+def _requested(stored: Stored, created: bool, render: Task[[int], bool]) -> Stored:
+    """Queue the rendering of a PDF just found or created under its lock, unless it is made or being made."""
+    if created or _worth_another_try(stored):
+        stored.status = FileStatus.PENDING
+        stored.error = ""
+        stored.task_id = render.enqueue(stored.pk).id
+        stored.save(update_fields=["status", "error", "task_id"])
+    return stored
 
 
 def report_request(scan: Scan, kind: str, language: str) -> ReportFile:
@@ -59,12 +76,7 @@ def report_request(scan: Scan, kind: str, language: str) -> ReportFile:
         report, created = ReportFile.objects.select_for_update().get_or_create(
             scan=scan, kind=kind, language=language, fingerprint=fingerprint
         )
-        if created or _worth_another_try(report):
-            report.status = FileStatus.PENDING
-            report.error = ""
-            report.task_id = render_report.enqueue(report.pk).id
-            report.save(update_fields=["status", "error", "task_id"])
-    return report
+        return _requested(report, created, render_report)
 
 
 def report_lost(report: ReportFile) -> ReportFile:
@@ -81,45 +93,91 @@ def prepare_reports(scan: Scan) -> None:
             report_request(scan, kind, language)
 
 
+def _rendered(
+    found: ReportFile | PlanFile,
+    siblings: QuerySet[ReportFile] | QuerySet[PlanFile],
+    current: str,
+    html: Callable[[], str],
+    name: str,
+) -> bool:
+    """Render one queued PDF as its subject is when the worker gets to it; True when this run stored it.
+
+    A request is for "the PDF of this report (or plan)", not of its inputs at the moment of asking: when
+    they have changed since (a benchmark rebuild queued just before, a new title, an action moved on), the
+    file is rendered and stored under the fingerprint of now, unless that one exists already. `siblings`
+    are the PDFs of the same subject in the same language, each of another fingerprint but this one's."""
+    if current != found.fingerprint:
+        if siblings.filter(fingerprint=current).exists():
+            found.delete()  # another request covers the subject as it is now
+            return False
+        found.fingerprint = current
+        found.save(update_fields=["fingerprint"])
+    try:
+        pdf = render_pdf(html())
+    except PdfUnavailableError as error:
+        logger.error("PDFs cannot be rendered on this server: %s", error)
+        siblings.filter(pk=found.pk).update(
+            status=FileStatus.FAILED, error=StoredPdf.UNAVAILABLE, ready_at=timezone.now()
+        )
+        return False
+    if found.file:
+        found.file.delete(save=False)  # a second run of the task leaves no orphan behind
+    found.file.save(f"{found.fingerprint[:16]}-{name}-{found.language}.pdf", ContentFile(pdf), save=False)
+    found.status = FileStatus.READY
+    found.ready_at = timezone.now()
+    found.save(update_fields=["file", "status", "ready_at"])
+    _delete_files(siblings.filter(created_at__lte=found.created_at).exclude(pk=found.pk))
+    return True
+
+
 @task()
 def render_report(report_id: int) -> bool:
-    """Render one queued PDF as the report is when the worker gets to it; True when this run stored it.
-
-    A request is for "the PDF of this report", not of its inputs at the moment of asking: when they have
-    changed since (a benchmark rebuild queued just before, a new title), the file is rendered and stored
-    under the fingerprint of now, unless that one exists already."""
+    """Render one queued report PDF (see `_rendered`); True when this run stored it."""
     queued = ReportFile.objects.select_related("scan__organisation", "scan__instrument_version").filter(pk=report_id)
     found = queued.first()
     if found is None or found.status == FileStatus.READY or not found.scan.has_figures:
         return False
     scan = found.scan
-    current = report_fingerprint(scan, found.kind, found.language)
-    if current != found.fingerprint:
-        same = ReportFile.objects.filter(scan=scan, kind=found.kind, language=found.language, fingerprint=current)
-        if same.exists():
-            found.delete()  # another request covers the report as it is now
-            return False
-        found.fingerprint = current
-        found.save(update_fields=["fingerprint"])
-    try:
-        pdf = render_pdf(report_html(scan, found.kind, found.language, for_pdf=True))
-    except PdfUnavailableError as error:
-        logger.error("report PDFs cannot be rendered on this server: %s", error)
-        ReportFile.objects.filter(pk=found.pk).update(
-            status=FileStatus.FAILED, error=ReportFile.UNAVAILABLE, ready_at=timezone.now()
+    return _rendered(
+        found,
+        ReportFile.objects.filter(scan=scan, kind=found.kind, language=found.language),
+        report_fingerprint(scan, found.kind, found.language),
+        lambda: report_html(scan, found.kind, found.language, for_pdf=True),
+        found.kind,
+    )
+
+
+def plan_request(organisation: Organisation, language: str) -> PlanFile:
+    """The action plan on one page as it is now: the stored PDF, or one queued for rendering (again,
+    after a failure). Asking twice queues it once."""
+    fingerprint = plan_fingerprint(organisation, language)
+    with transaction.atomic():
+        plan, created = PlanFile.objects.select_for_update().get_or_create(
+            organisation=organisation, language=language, fingerprint=fingerprint
         )
+        return _requested(plan, created, render_plan)
+
+
+def plan_lost(plan: PlanFile) -> PlanFile:
+    """A stored plan PDF whose file has gone: it is made again."""
+    PlanFile.objects.filter(pk=plan.pk).update(status=FileStatus.FAILED, error="")
+    return plan_request(plan.organisation, plan.language)
+
+
+@task()
+def render_plan(plan_id: int) -> bool:
+    """Render one queued plan PDF (see `_rendered`); True when this run stored it."""
+    found = PlanFile.objects.select_related("organisation").filter(pk=plan_id).first()
+    if found is None or found.status == FileStatus.READY:
         return False
-    if found.file:
-        found.file.delete(save=False)  # a second run of the task leaves no orphan behind
-    found.file.save(f"{found.fingerprint[:16]}-{found.kind}-{found.language}.pdf", ContentFile(pdf), save=False)
-    found.status = FileStatus.READY
-    found.ready_at = timezone.now()
-    found.save(update_fields=["file", "status", "ready_at"])
-    older = ReportFile.objects.filter(
-        scan=scan, kind=found.kind, language=found.language, created_at__lte=found.created_at
-    ).exclude(pk=found.pk)
-    _delete_files(older)
-    return True
+    organisation = found.organisation
+    return _rendered(
+        found,
+        PlanFile.objects.filter(organisation=organisation, language=found.language),
+        plan_fingerprint(organisation, found.language),
+        lambda: plan_html(organisation, found.language, for_pdf=True),
+        "plan",
+    )
 
 
 def export_request(*, scan: Scan, name: str, extension: str, language: str, requested_by: User) -> ExportFile:
@@ -188,7 +246,7 @@ def _written(data: Export, extension: str) -> File[bytes]:
     return File(handle)
 
 
-def _delete_files(files: QuerySet[ReportFile] | QuerySet[ExportFile]) -> int:
+def _delete_files(files: QuerySet[ReportFile] | QuerySet[PlanFile] | QuerySet[ExportFile]) -> int:
     count = 0
     for stored in files:
         if stored.file:
@@ -210,11 +268,16 @@ def scan_files_delete(scans: QuerySet[Scan]) -> int:
     )
 
 
+def plan_files_delete(organisation: Organisation) -> int:
+    """Delete the stored plan PDFs of the organisation, before it goes."""
+    return _delete_files(PlanFile.objects.filter(organisation=organisation))
+
+
 def files_follow_tasks() -> int:
     """Mark files failed whose task has used all its attempts (part of the clock job), so the page stops
     saying they are being made and offers to try again."""
     count = 0
-    for model in (ReportFile, ExportFile):
+    for model in (ReportFile, PlanFile, ExportFile):
         waiting = model.objects.filter(status__in=[FileStatus.PENDING, FileStatus.RUNNING])
         given_up = gave_up(waiting.values_list("task_id", flat=True))
         if given_up:

@@ -101,6 +101,7 @@ def organisation_delete(*, organisation: Organisation) -> dict[str, int]:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     versions = _versions_used(organisation)
     documents.scan_files_delete(Scan.objects.filter(organisation=organisation))
+    documents.plan_files_delete(organisation)
     AccessToken.objects.filter(invitation__scan__organisation=organisation).delete()
     AuditEvent.objects.filter(organisation=organisation).delete()
     _total, per_model = Organisation.objects.filter(pk=organisation.pk).delete()

@@ -20,7 +20,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
-from roer.lifecycle import documents, letters
+from roer.lifecycle import documents, letters, reminders
 from roer.lifecycle.benchmarks import refresh_all_benchmarks
 from roer.lifecycle.mailing import mailings_follow_clock
 from roer.lifecycle.models import ScheduleSlot, WorkerHeartbeat
@@ -57,6 +57,12 @@ def erase_traces() -> int:
 @task()
 def delete_expired_exports() -> int:
     return documents.expired_exports_delete()
+
+
+@task()
+def remind_action_owners() -> int:
+    """Daily: e-mail each owner of an open action that is due soon or overdue, once per due date."""
+    return reminders.owners_remind()
 
 
 @task()
@@ -106,6 +112,7 @@ JOBS = (
     Job("refresh_all_benchmarks", refresh_all_benchmarks, daily_at=datetime.time(2, 30)),
     Job("purge_personal_data", purge_personal_data, daily_at=datetime.time(3, 15)),
     Job("prune_history", prune_history, daily_at=datetime.time(4, 0)),
+    Job("remind_action_owners", remind_action_owners, daily_at=datetime.time(8, 0)),
 )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from roer.organisations.models import Organisation
 from roer.scans.models import Scan
 
 
@@ -33,16 +34,12 @@ def _export_path(instance: ExportFile, filename: str) -> str:
     return f"exports/{instance.scan.code}/{filename}"
 
 
-class ReportFile(models.Model):
-    """One report PDF for one fingerprint of its inputs (`roer.reports.documents.report_fingerprint`):
-    a changed foreword, new benchmarks or a new title give a new fingerprint and so a new file."""
+class StoredPdf(models.Model):
+    """A PDF rendered once for one fingerprint of what it shows, in one language, by a background task."""
 
-    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="report_files", verbose_name=_("scan"))
-    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.PENDING)
-    file = models.FileField(upload_to=_report_path, blank=True)
     # Why it failed, when it did: UNAVAILABLE when this server lacks the libraries to render PDFs.
     error = models.CharField(max_length=40, blank=True)
     task_id = models.UUIDField(null=True, blank=True)
@@ -50,6 +47,18 @@ class ReportFile(models.Model):
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
 
     UNAVAILABLE = "pdf-libraries-missing"
+
+    class Meta:
+        abstract = True
+
+
+class ReportFile(StoredPdf):
+    """One report PDF for one fingerprint of its inputs (`roer.reports.documents.report_fingerprint`):
+    a changed foreword, new benchmarks or a new title give a new fingerprint and so a new file."""
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="report_files", verbose_name=_("scan"))
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    file = models.FileField(upload_to=_report_path, blank=True)
 
     class Meta:
         verbose_name = _("report file")
@@ -62,6 +71,32 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scan} {self.kind} {self.language}"
+
+
+def _plan_path(instance: PlanFile, filename: str) -> str:
+    return f"plans/{instance.organisation.code}/{filename}"
+
+
+class PlanFile(StoredPdf):
+    """An organisation's action plan on one page, for one fingerprint of what it shows
+    (`roer.reports.plan.plan_fingerprint`): any change to an action gives a new file."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="plan_files", verbose_name=_("organisation")
+    )
+    file = models.FileField(upload_to=_plan_path, blank=True)
+
+    class Meta:
+        verbose_name = _("action plan file")
+        verbose_name_plural = _("action plan files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "language", "fingerprint"], name="one_plan_file_per_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.language}"
 
 
 class ExportName(models.TextChoices):

@@ -40,6 +40,7 @@ from roer.reports.writers import csv_lines, csv_row, xlsx_file
 from roer.results.selectors import scan_results
 from roer.scans.models import Scan
 from roer.scans.selectors import ScanAccess, get_scan_for_user
+from roer.web.stored_pdfs import stored_pdf_response
 
 
 def _scan_with_figures(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, *, manage: bool = False) -> ScanAccess:
@@ -85,25 +86,20 @@ def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: st
     access = _scan_with_figures(request, scan_code)
     scan = access.scan
     stored = report_request(scan, kind, _language())
-    if stored.status == FileStatus.READY:
-        try:
-            handle = stored.file.open("rb")
-        except OSError:  # the file has gone from storage: make it again
-            stored = report_lost(stored)
-        else:
-            audit_record(
-                user=request.user,
-                organisation=scan.organisation,
-                action=AuditAction.REPORT_DOWNLOADED,
-                subject=f"{scan.title}: {kind}.pdf",
-            )
-            return FileResponse(
-                handle, as_attachment=True, filename=_filename(scan, kind, "pdf"), content_type="application/pdf"
-            )
-    context = {"scan": scan, "organisation": scan.organisation, "kind": kind}
-    if stored.status == FileStatus.FAILED and stored.error == stored.UNAVAILABLE:
-        return render(request, "reports/pdf_unavailable.html", context, status=503)
-    return render(request, "reports/pdf_preparing.html", context, status=202)
+    return stored_pdf_response(
+        request,
+        stored,
+        lost=report_lost,
+        downloaded=lambda: audit_record(
+            user=request.user,
+            organisation=scan.organisation,
+            action=AuditAction.REPORT_DOWNLOADED,
+            subject=f"{scan.title}: {kind}.pdf",
+        ),
+        filename=_filename(scan, kind, "pdf"),
+        pages="reports",
+        context={"scan": scan, "organisation": scan.organisation, "kind": kind},
+    )
 
 
 @never_cache

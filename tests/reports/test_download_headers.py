@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from roer.lifecycle import documents, letters
 from roer.lifecycle.resident_life import survey_create
-from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportFile, ReportKind
+from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, PlanFile, ReportFile, ReportKind
 from roer.residents.models import LetterBatch, ResidentSurvey
 from tests.factories import ScanFactory
 from tests.tasks import run_tasks
@@ -25,7 +25,14 @@ pytestmark = pytest.mark.django_db
 
 DOWNLOAD_MODULES = ("roer.web.reports", "roer.web.resident_printing")
 # What a view that answers with a file has in its source.
-FILE_RESPONSE_MARKS = ("FileResponse", "StreamingHttpResponse", "Content-Disposition", "as_attachment")
+# stored_pdf_response: a PDF a worker made, served by roer/web/stored_pdfs.py
+FILE_RESPONSE_MARKS = (
+    "FileResponse",
+    "StreamingHttpResponse",
+    "Content-Disposition",
+    "as_attachment",
+    "stored_pdf_response",
+)
 
 
 def _url_patterns(patterns, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:  # type: ignore[no-untyped-def]
@@ -66,6 +73,17 @@ def _pdf(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[n
     yield 200, client.get(url)  # served from storage
     ReportFile.objects.filter(scan=scan, kind="summary").update(
         status=FileStatus.FAILED, error=ReportFile.UNAVAILABLE, ready_at=timezone.now()
+    )
+    yield 503, client.get(url)
+
+
+def _plan_pdf(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    url = reverse("plans:pdf", args=[scan.organisation.code])
+    yield 202, client.get(url)  # being made
+    run_tasks(skip=())
+    yield 200, client.get(url)  # served from storage
+    PlanFile.objects.filter(organisation=scan.organisation).update(
+        status=FileStatus.FAILED, error=PlanFile.UNAVAILABLE, ready_at=timezone.now()
     )
     yield 503, client.get(url)
 
@@ -143,6 +161,7 @@ def _resident_batch_file(name: str) -> Case:
 CASES: dict[str, list[Case]] = {
     "reports:report": [_report],
     "reports:pdf": [_pdf],
+    "plans:pdf": [_plan_pdf],
     "reports:figures": [_figures],
     "reports:export": [_export, _export_status],
     "reports:export_download": [_export_download],
