@@ -294,6 +294,8 @@ ROER_RETENTION_DAYS = env_int("ROER_RETENTION_DAYS", 90, minimum=1)
 ROER_OPEN_ANSWER_THRESHOLD = env_int("ROER_OPEN_ANSWER_THRESHOLD", 7, minimum=ROER_MIN_THRESHOLD + 1)
 # Planned invitations and reminders go out at this hour (local time) on their day.
 ROER_MAILING_HOUR = env_int("ROER_MAILING_HOUR", 9, minimum=0)
+# The owner of an open action is reminded once per due date, this many days before it (and when it is overdue).
+ROER_ACTION_REMINDER_DAYS = env_int("ROER_ACTION_REMINDER_DAYS", 7, minimum=0)
 # Scans with more respondents than this have their exports made in the background.
 ROER_EXPORT_INLINE_MAX = env_int("ROER_EXPORT_INLINE_MAX", 2000, minimum=0)
 # Hours an export made in the background is kept before it is deleted.

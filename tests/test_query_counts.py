@@ -49,10 +49,11 @@ def history(organisation, version, earlier: int):  # type: ignore[no-untyped-def
 
 
 # results and full: + open answers waiting; every page + the residents' survey looked up (a scan on v2 may have one)
-READER_PAGES = {"results/": 13, "report/summary/": 12, "report/full/": 14}
-WITH_HISTORY = {"results/": 14, "report/summary/": 13, "report/full/": 15}
+# and + the organisation's action plan looked up (measured at this scan)
+READER_PAGES = {"results/": 14, "report/summary/": 13, "report/full/": 15}
+WITH_HISTORY = {"results/": 15, "report/summary/": 14, "report/full/": 16}
 # with a residents' survey whose figures are stored: + its published open answers (one query for all questions)
-WITH_RESIDENTS = {"results/": 14, "results/?residents=open": 14, "report/summary/": 13, "report/full/": 15}
+WITH_RESIDENTS = {"results/": 15, "results/?residents=open": 15, "report/summary/": 14, "report/full/": 16}
 
 
 @pytest.mark.parametrize("earlier", [0, 1, 3])
@@ -63,6 +64,19 @@ def test_results_and_reports_make_the_same_queries_whatever_the_history(
     expected = READER_PAGES if earlier == 0 else WITH_HISTORY
     counted = {page: queries(bob_client, f"/scans/{scan.code}/{page}") for page in expected}
     assert counted == expected
+
+
+# the summary's reads and the conversation guide as stored now (the focus page: the choice so far instead)
+SESSION_PAGES = {"session/": 12, "session/?slide=13": 12, "session/guide/": 12, "session/focus/": 12}
+
+
+@pytest.mark.parametrize("respondents", [5, 20])
+def test_the_session_pages_do_not_grow_with_the_respondents(
+    alice_client, organisation, instrument_version, respondents
+):
+    scan = closed_scan_with(organisation, instrument_version, {"directie": [4, 4, 4], "medewerkers": [2] * respondents})
+    counted = {page: queries(alice_client, f"/scans/{scan.code}/{page}") for page in SESSION_PAGES}
+    assert counted == SESSION_PAGES
 
 
 @pytest.mark.parametrize("residents", [10, 40])
@@ -88,8 +102,9 @@ def test_a_stored_pdf_is_served_with_the_same_queries_whatever_the_history(
 ):
     scan = history(organisation, instrument_version, earlier)
     run_tasks(skip=())
-    # the fingerprint's three reads, and the stored file found (and locked) in its own transaction
-    assert queries(bob_client, f"/scans/{scan.code}/report/summary.pdf") == 11
+    # the fingerprint's four reads (the plan's actions the fourth), and the stored file found (and locked) in its
+    # own transaction
+    assert queries(bob_client, f"/scans/{scan.code}/report/summary.pdf") == 12
 
 
 @pytest.mark.parametrize("scans", [1, 4])
@@ -167,3 +182,31 @@ def test_liveness_asks_nothing_and_readiness_a_fixed_number_of_queries(client):
         follow_clock.enqueue()
     assert queries(client, "/ready/") == 3
     assert client.get("/ready/").json()["checks"]["task_queue"]["waiting"] == 25
+
+
+@pytest.mark.parametrize("peers", [1, 4])
+def test_the_learning_pages_do_not_grow_with_the_peers_and_cases(alice_client, organisation, instrument_version, peers):
+    from tests.learning import helpers
+
+    FOCUS, SIZE = helpers.FOCUS, helpers.SIZE
+    case_of, filler, peer, sharing = helpers.case_of, helpers.filler, helpers.peer, helpers.sharing
+    published_scan_with_focus, store_scores = helpers.published_scan_with_focus, helpers.store_scores
+
+    organisation.benchmark_opt_in = True
+    organisation.save()
+    published_scan_with_focus(organisation, instrument_version)
+    sharing(organisation, FOCUS[1])
+    strong = [peer(f"Gemeente Sterk {number}") for number in range(peers)]
+    for found in strong:
+        sharing(found, FOCUS[0])
+        case_of(found, title=f"Casus {found.name}")
+    scores = {organisation: 10, **{found: 90 + number for number, found in enumerate(strong)}}
+    store_scores(instrument_version, SIZE, FOCUS[0], {**scores, **dict.fromkeys(filler(8), 50)})
+    # session, user, organisation, membership, newest version, offers, shares itself, latest scan, focus,
+    # peer group scores, consented offers, members for the offer form, the organisation's cases
+    assert queries(alice_client, f"/organisations/{organisation.code}/learning/") == 13
+    # session, user, newest version, count, cases
+    assert queries(alice_client, "/learning/cases/?q=casus") == 5
+    case = strong[0].cases.get()
+    # session, user, case with organisation, whether a scan manager of it, newest version
+    assert queries(alice_client, f"/learning/cases/{case.code}/") == 5

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from roer.learning.models import Case, SharingOffer
 from roer.lifecycle.resident_life import survey_create
+from roer.plans.models import Action
 from roer.residents.models import Burst
 from roer.scans.models import GroupKind
 from tests.conftest import client_for
@@ -48,6 +50,9 @@ ACCESS: dict[str, Rule] = {
     "scans:open_answer_decide": Rule("post", "closed_scan", 302, 403, data=(("handle", "x"), ("decision", "hide"))),
     "scans:open_answers_publish": Rule("post", "closed_scan", 302, 403),
     "results:scan": Rule("get", "closed_scan", *READ),
+    "session:present": Rule("get", "closed_scan", *READ),
+    "session:guide": Rule("get", "closed_scan", *READ),
+    "session:focus": Rule("get", "closed_scan", *READ),  # POST: tests/session/test_pages.py
     "reports:report": Rule("get", "closed_scan", *READ, extra=(("kind", "summary"),)),
     "reports:pdf": Rule("get", "closed_scan", 202, 202, extra=(("kind", "summary"),)),  # being rendered
     "reports:export_download": Rule("get", "export", *MANAGE),
@@ -64,6 +69,24 @@ ACCESS: dict[str, Rule] = {
     "residents:qr_svg": Rule("get", "survey", *MANAGE),
     "residents:paper_pdf": Rule("get", "survey", *MANAGE),
     "residents:letters": Rule("get", "survey", *MANAGE),
+    "plans:board": Rule("get", "organisation", *READ),
+    "plans:action_new": Rule("get", "organisation", *MANAGE),
+    "plans:pdf": Rule("get", "organisation", 202, 202),  # being rendered
+    "plans:action": Rule("get", "action", *READ),
+    "plans:action_edit": Rule("get", "action", *MANAGE),
+    "plans:action_delete": Rule("get", "action", *MANAGE),
+    # the colleague is not the action's owner: only scan managers and the owner update it
+    "plans:action_status": Rule("post", "action", 302, 403, data=(("status", "done"),)),
+    "plans:action_note": Rule("post", "action", 302, 403, data=(("written_on", "2026-03-01"), ("text", "Gedaan"))),
+    "learning:organisation": Rule("get", "organisation", *READ),
+    "learning:offer_create": Rule("post", "organisation", 400, 403, data=(("dimension", "koers"),)),  # no contact
+    # the offer's contact person is the owner: only they agree; scan managers and the contact withdraw
+    "learning:offer_consent": Rule("post", "offer", 302, 403),
+    "learning:offer_withdraw": Rule("post", "offer", 302, 403),
+    "learning:case_create": Rule("get", "organisation", *MANAGE),
+    "learning:case": Rule("get", "draft_case", *READ),  # unpublished: members only
+    "learning:case_edit": Rule("get", "draft_case", *MANAGE),
+    "learning:case_moderate": Rule("post", "draft_case", 403, 403, data=(("decision", "publish"),)),  # admin only
 }
 # Patterns whose identifier is not an organisation's object, with the tests that cover them.
 EXEMPT = {
@@ -114,8 +137,30 @@ def objects(organisation, scan, instrument_version, alice):
     burst = Burst.objects.create(
         survey=survey, window_start=survey.created_at, window_end=survey.created_at, network="x", responses=10
     )
+    action = Action.objects.create(
+        organisation=organisation,
+        instrument_code="digitaal_leiderschap",
+        dimension_code="kennis",
+        investment="kennis",
+        title="Leertraject",
+        due_on=scan.closes_on,
+    )
+    offer = SharingOffer.objects.create(organisation=organisation, dimension_code="koers", contact=alice)
+    draft = Case.objects.create(
+        organisation=organisation,
+        title="Concept",
+        what_they_did="x",
+        what_it_brought="y",
+        dimension_codes=["koers"],
+        investment="kennis",
+        contact_name="Alice",
+        contact_email="alice@alfa.example",
+    )
     run_tasks()
     return {
+        "offer": {"offer_id": offer.pk},
+        "draft_case": {"case_code": draft.code},
+        "action": {"organisation_code": organisation.code, "action_id": action.pk},
         "organisation": {"organisation_code": organisation.code},
         "open_scan": {"scan_code": scan.code},
         "closed_scan": {"scan_code": closed.code},

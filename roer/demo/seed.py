@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from roer.accounts.models import User
+from roer.demo.cases import seed_learning
+from roer.demo.plan import seed_action_plan
 from roer.demo.pool import seed_benchmark_pool
 from roer.demo.resident_answers import perceived_answers
 from roer.demo.residents import seed_resident_survey
@@ -36,6 +38,7 @@ from roer.scans.services import scan_create
 
 DEMO_PASSWORD = "roer-demo-2026"  # noqa: S105 - the published password of the demo accounts
 OPEN_SCAN_TITLE = "Digitaal leiderschap 2027 (lopend)"
+EARLIER_SCAN_TITLE = "Digitaal leiderschap 2025"  # a year before: the demo's progress and re-measured plan
 RESIDENTS_SCAN_TITLE = "Digitaal leiderschap 2026"  # Dijkstad's scan with a residents' survey beside it
 
 
@@ -216,7 +219,7 @@ def _seed_showcase(showcase: Showcase, version: InstrumentVersion, manager: User
             organisation,
             version,
             manager,
-            title="Digitaal leiderschap 2025",
+            title=EARLIER_SCAN_TITLE,
             closes_on=today - datetime.timedelta(days=395),
             profile=earlier,
             seed=showcase.seed + 1000,
@@ -319,10 +322,15 @@ def seed_demo(*, base_url: str) -> SeedReport:
     _publish_past_scans()
     if report.pool_size or report.created_organisations:
         refresh_benchmarks.call(version.pk)
+    seed_learning(version, admin=_user("admin@roer.example", superuser=True))
 
     scan = dijkstad.scans.with_figures().filter(title=RESIDENTS_SCAN_TITLE).first()
     if scan is not None and seed_resident_survey(scan, _user("beheerder@dijkstad.example"), seed=SHOWCASES[0].seed):
         report.resident_survey = dijkstad.name
+
+    earlier = dijkstad.scans.with_figures().filter(title=EARLIER_SCAN_TITLE).first()
+    if earlier is not None and scan is not None:
+        seed_action_plan(dijkstad, earlier, scan, _user("beheerder@dijkstad.example"), reader)
 
     open_scan = dijkstad.scans.filter(title=OPEN_SCAN_TITLE).first()
     if open_scan is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from roer.plans.models import Action
 from roer.residents.models import ResidentOpenAnswer, ResidentSurvey
 from roer.responses.models import OpenAnswer, OpenAnswerStatus
 from roer.results.benchmarks import peer_groups_of
@@ -21,7 +22,7 @@ from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
 
 # Raised when the report's layout or content changes, so every stored PDF is rendered anew.
-REPORT_FORMAT = 3
+REPORT_FORMAT = 4
 
 
 def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
@@ -87,5 +88,11 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         history,
         published,
         survey,
+        # both reports show how the plan's actions moved at this scan: their titles, dimensions, states
+        sorted(
+            Action.objects.filter(organisation_id=scan.organisation_id).values_list(
+                "pk", "title", "dimension_code", "status", "baseline_scan_id"
+            )
+        ),
     ]
     return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from roer.plans.selectors import measured_at
 from roer.reports.forms import ForewordForm
 from roer.reports.messages import key_messages
 from roer.residents.figures import TOGETHER
@@ -41,6 +42,7 @@ def report_html(
             for_pdf=for_pdf,
             can_manage=can_manage,
             messages_=key_messages(results),
+            plan_actions=measured_at(scan),
             open_answers=open_answers(scan, limit=OPEN_ANSWERS_PER_GROUP) if kind == "full" else (),
             open_answers_limit=OPEN_ANSWERS_PER_GROUP,
             # a web page says what still waits for review; a PDF holds only what was published

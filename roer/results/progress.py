@@ -3,7 +3,7 @@ scan with a 95% interval, and the trend of every pillar over all closed scans.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from roer.results.benchmarks import group_shapes
@@ -114,13 +114,47 @@ def progress_for(
     for code in codes:
         if code not in current or code not in before_scores:
             continue
-        is_pillar = code in pillar_codes
-        interval = _interval(before_figures, figures, previous_groups, groups, code, pillar=is_pillar)
-        published = current[code] - before_scores[code]
-        if interval is not None:
-            # Centre the interval on the published difference (for a pillar: of the means of its dimension
-            # means) while its width comes from the spread of the respondents' own scores.
-            shift = published - interval.difference
-            interval = Change(published, interval.low + shift, interval.high + shift)
-        rows.append(ChangeRow(code, is_pillar, before_scores[code], current[code], interval))
+        scores = (before_scores[code], current[code])
+        side = ((before_figures, previous_groups), (figures, groups))
+        rows.append(_change_row(code, code in pillar_codes, scores, side))
     return Progress(previous, tuple(rows), trend)
+
+
+def _change_row(
+    code: str,
+    is_pillar: bool,
+    scores: tuple[float, float],
+    side: tuple[tuple[Figures, list[RespondentGroup]], tuple[Figures, list[RespondentGroup]]],
+) -> ChangeRow:
+    (before, before_groups), (after, after_groups) = side
+    earlier, later = scores
+    interval = _interval(before, after, before_groups, after_groups, code, pillar=is_pillar)
+    if interval is not None:
+        # Centre the interval on the published difference (for a pillar: of the means of its dimension
+        # means) while its width comes from the spread of the respondents' own scores.
+        shift = (later - earlier) - interval.difference
+        interval = Change(later - earlier, interval.low + shift, interval.high + shift)
+    return ChangeRow(code, is_pillar, earlier, later, interval)
+
+
+def changes_between(
+    before: Scan, after: Scan, codes: Sequence[str], stored: Mapping[int, Figures] | None = None
+) -> dict[str, ChangeRow]:
+    """How each code (pillar or dimension) moved from one published scan to a later one, with the same
+    interval as the results page's progress; a code either scan does not publish is left out.
+
+    For an action plan, whose actions each name the scan they were planned after. `stored`: the figures of
+    both scans when the caller read them already (with their groups prefetched, nothing more is asked)."""
+    stored = stored if stored is not None else figures_of([before, after])
+    if before.pk not in stored or after.pk not in stored:
+        return {}
+    before_figures, after_figures = stored[before.pk], stored[after.pk]
+    side = ((before_figures, list(before.groups.all())), (after_figures, list(after.groups.all())))
+    pillar_codes = {pillar.code for pillar in after.instrument_version.parsed.pillars}
+    return {
+        code: _change_row(
+            code, code in pillar_codes, (before_figures.published[code], after_figures.published[code]), side
+        )
+        for code in codes
+        if code in before_figures.published and code in after_figures.published
+    }

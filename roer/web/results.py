@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from roer.accounts.http import AuthenticatedHttpRequest
+from roer.plans.selectors import measured_at
 from roer.results.context import residents_context, results_context
 from roer.results.open_answers import open_answers
 from roer.results.review import pending_count
@@ -36,4 +37,5 @@ def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResp
     context["open_answers"] = open_answers(scan, limit=OPEN_ANSWERS_PER_PAGE)
     context["open_answers_limit"] = OPEN_ANSWERS_PER_PAGE
     context["open_answers_pending"] = pending_count(scan)
+    context["plan_actions"] = measured_at(scan)
     return render(request, "results/results.html", context)

@@ -6,8 +6,11 @@ from django.urls import include, path
 from roer.lib.health import health
 from roer.web import (
     accounts,
+    learning,
     open_answers,
     organisations,
+    plan_files,
+    plans,
     questionnaire,
     reports,
     resident_printing,
@@ -15,6 +18,7 @@ from roer.web import (
     residents,
     results,
     scans,
+    session,
 )
 from roer.web.health import ready
 
@@ -79,8 +83,45 @@ resident_public_urls = [
     path("<slug:slug>/bedankt/", resident_survey.thanks, name="thanks"),
 ]
 
+# An organisation's action plan: every member reads it, scan managers plan, an action's owner updates it.
+plan_urls = [
+    path("organisations/<uuid:organisation_code>/plan/", plans.board, name="board"),
+    path("organisations/<uuid:organisation_code>/plan/new/", plans.action_new, name="action_new"),
+    path("organisations/<uuid:organisation_code>/plan.pdf", plan_files.plan_pdf, name="pdf"),
+    path("organisations/<uuid:organisation_code>/plan/<int:action_id>/", plans.action_detail, name="action"),
+    path("organisations/<uuid:organisation_code>/plan/<int:action_id>/edit/", plans.action_edit, name="action_edit"),
+    path(
+        "organisations/<uuid:organisation_code>/plan/<int:action_id>/delete/", plans.action_delete, name="action_delete"
+    ),
+    path(
+        "organisations/<uuid:organisation_code>/plan/<int:action_id>/status/", plans.action_status, name="action_status"
+    ),
+    path("organisations/<uuid:organisation_code>/plan/<int:action_id>/note/", plans.action_note, name="action_note"),
+]
+
+# Learning from other organisations: sharing offers, peers and the case library.
+learning_urls = [
+    path("organisations/<uuid:organisation_code>/learning/", learning.learning_page, name="organisation"),
+    path("organisations/<uuid:organisation_code>/learning/offers/", learning.offer_create, name="offer_create"),
+    path("learning/offers/<int:offer_id>/consent/", learning.offer_consent, name="offer_consent"),
+    path("learning/offers/<int:offer_id>/withdraw/", learning.offer_withdraw, name="offer_withdraw"),
+    path("learning/cases/", learning.case_library, name="cases"),
+    path("organisations/<uuid:organisation_code>/learning/cases/new/", learning.case_create, name="case_create"),
+    path("learning/cases/<uuid:case_code>/", learning.case_detail, name="case"),
+    path("learning/cases/<uuid:case_code>/edit/", learning.case_edit, name="case_edit"),
+    path("learning/cases/<uuid:case_code>/moderate/", learning.case_moderate, name="case_moderate"),
+    path("learning/moderation/", learning.moderation, name="moderation"),
+]
+
 result_urls = [
     path("scans/<uuid:scan_code>/results/", results.results, name="scan"),
+]
+
+# The directors' session after a scan: presenter view, conversation guide, choice of focus.
+session_urls = [
+    path("scans/<uuid:scan_code>/session/", session.present, name="present"),
+    path("scans/<uuid:scan_code>/session/guide/", session.guide, name="guide"),
+    path("scans/<uuid:scan_code>/session/focus/", session.focus, name="focus"),
 ]
 
 report_urls = [
@@ -105,6 +146,9 @@ urlpatterns = [
     path("", include((resident_urls, "residents"))),
     path("", include((scan_urls, "scans"))),
     path("", include((result_urls, "results"))),
+    path("", include((session_urls, "session"))),
+    path("", include((learning_urls, "learning"))),
+    path("", include((plan_urls, "plans"))),
     path("", include((report_urls, "reports"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
     # Before the admin's own pattern (roer/urls.py includes these first): its log-in, throttled the same way.

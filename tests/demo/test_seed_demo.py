@@ -121,3 +121,24 @@ def test_dijkstad_has_a_closed_residents_survey_in_three_channels_with_an_expect
     before = (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterBatch.objects.count())
     call_command("seed_demo")
     assert (ResidentSurvey.objects.count(), ResidentResponse.objects.count(), LetterBatch.objects.count()) == before
+
+
+def test_dijkstads_plan_shows_per_action_whether_its_dimension_moved_at_the_next_scan():
+    from roer.lifecycle.planning import focus_of
+    from roer.plans.models import Action, ProgressNote
+    from roer.plans.selectors import Movement, planned_actions
+
+    call_command("seed_demo")
+    dijkstad = Organisation.objects.get(name="Gemeente Dijkstad")
+    latest = dijkstad.scans.get(title="Digitaal leiderschap 2026")
+    assert len(focus_of(latest)) >= 2
+    planned = planned_actions(dijkstad, timezone.localdate())
+    assert len(planned) == Action.objects.filter(organisation=dijkstad).count() >= 3
+    assert ProgressNote.objects.filter(action__organisation=dijkstad).exists()
+    # measured at the 2026 scan against the 2025 one: the demo's levels rose by 0.35 of a point
+    movements = {item.action.dimension_code: item.remeasure.movement for item in planned}
+    assert Movement.ROSE in movements.values()
+    assert {item.action.investment for item in planned} == {"kennis", "medewerkers", "relaties"}
+    before = Action.objects.count()
+    call_command("seed_demo")
+    assert Action.objects.count() == before
