@@ -60,7 +60,7 @@ class CaseForm(forms.Form):
     )
     investment = forms.ChoiceField(label=_("Investment"), choices=InvestmentKind.choices, widget=forms.RadioSelect)
     contact_name = forms.CharField(label=_("Contact name"), max_length=200)
-    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)  # as the model and RFC 5321
     language = forms.ChoiceField(label=_("Language of the case"), choices=CaseLanguage.choices)
 
     def __init__(self, *args: Any, dimensions: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -81,4 +81,12 @@ class CaseSearchForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    note = forms.CharField(label=_("What should change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("What should change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say what the organisation should change before it can be published."),
+            "max_length": _("Keep the note to %(limit_value)d characters."),
+        },
+    )

@@ -7,7 +7,8 @@ agreed, (2) take part in the benchmark and are stronger on the dimension in the 
 scores, and (3) are of the same CBS size class, or failing that the same kind. A peer is named with a
 band only ("in the top quarter", "in the second quarter"), computed among all other organisations of
 the peer group, the viewer included, so every viewer sees the same band for the same peer; never a
-score or a rank. A peer group with fewer than MIN_PEERS organisations besides the viewer names nobody.
+score or a rank. A peer group with fewer than MIN_PEERS_FOR_QUARTILES organisations besides the viewer
+names nobody.
 Peers of one band are listed by name, and the three shown are the first by band, then by name, so
 that neither the order nor the choice tells who scores highest.
 
@@ -37,7 +38,7 @@ from roer.organisations.size_classes import size_class_for
 from roer.plans.models import FocusDimension
 from roer.results.models import PeerGroupScores
 from roer.scans.models import Scan
-from roer.scoring.benchmark import MIN_PEERS, percentile_rank
+from roer.scoring.benchmark import MIN_PEERS_FOR_QUARTILES, percentile_rank
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -112,10 +113,18 @@ def offers_of(organisation: Organisation) -> list[SharingOffer]:
     )
 
 
-def shares_itself(organisation: Organisation) -> bool:
+def live_offers() -> QuerySet[SharingOffer]:
+    """Offers that count: not withdrawn, agreed by their contact, who is still an active member of the
+    organisation. An offer whose contact left or was deactivated shows to nobody and counts for nothing."""
+    still_member = Membership.objects.filter(user=OuterRef("contact_id"), organisation=OuterRef("organisation_id"))
     return SharingOffer.objects.filter(
-        organisation=organisation, withdrawn_at__isnull=True, consented_at__isnull=False
-    ).exists()
+        withdrawn_at__isnull=True, consented_at__isnull=False, contact__is_active=True
+    ).filter(Exists(still_member))
+
+
+def shares_itself(organisation: Organisation) -> bool:
+    """Reciprocity: the organisation shares on at least one dimension itself, with a live offer."""
+    return live_offers().filter(organisation=organisation).exists()
 
 
 # --- the case library -----------------------------------------------------------------------------------
@@ -254,17 +263,10 @@ def peers_for(organisation: Organisation) -> PeerOverview:
 
 
 def _consented_offers(organisation_ids: set[int], codes: list[str]) -> dict[tuple[int, str], SharingOffer]:
-    """Active offers whose contact agreed and is still a member, of organisations still in the benchmark."""
-    still_member = Membership.objects.filter(user=OuterRef("contact_id"), organisation=OuterRef("organisation_id"))
+    """Live offers (see `live_offers`) of organisations still in the benchmark."""
     offers = (
-        SharingOffer.objects.filter(
-            organisation_id__in=organisation_ids,
-            dimension_code__in=codes,
-            withdrawn_at__isnull=True,
-            consented_at__isnull=False,
-            organisation__benchmark_opt_in=True,
-        )
-        .filter(Exists(still_member))
+        live_offers()
+        .filter(organisation_id__in=organisation_ids, dimension_code__in=codes, organisation__benchmark_opt_in=True)
         .select_related("organisation", "contact")
     )
     return {(offer.organisation_id, offer.dimension_code): offer for offer in offers}
@@ -279,7 +281,9 @@ def _stronger_peers(
 ) -> list[Peer]:
     scores = {int(org): float(score) for org, score in entries}
     own = scores.get(itself)
-    if own is None or len(scores) - 1 < MIN_PEERS:
+    # Bands need as many others as the benchmark's own quartiles: in a smaller group a quarter is one or two
+    # organisations, and two peers "in the top quarter" would be the two highest.
+    if own is None or len(scores) - 1 < MIN_PEERS_FOR_QUARTILES:
         return []
     found = []
     for org, score in scores.items():

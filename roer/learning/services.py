@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -142,7 +143,10 @@ def case_save(
         case.status = CaseStatus.SUBMITTED
         case.submitted_at = timezone.now()
     case.search_document = search_document(case)
-    case.full_clean()
+    try:
+        case.full_clean()
+    except ValidationError as error:  # the form checks the same; this keeps any other caller's input out too
+        raise LearningError(" ".join(error.messages)) from error
     case.save()
     if submit:
         audit_record(user=user, organisation=organisation, action=AuditAction.CASE_SUBMITTED, subject=case.title)

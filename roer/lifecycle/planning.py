@@ -46,6 +46,13 @@ def focus_choose(*, scan: Scan, codes: Sequence[str], user: User) -> list[FocusD
     problem = focus_problem(scan, codes)
     if problem:
         raise FocusError(problem)
+    try:
+        return _recorded(scan, codes, user)
+    except Scan.DoesNotExist as gone:  # deleted between the page and the choice
+        raise FocusError(_("This scan no longer exists.")) from gone
+
+
+def _recorded(scan: Scan, codes: Sequence[str], user: User) -> list[FocusDimension]:
     with guarded(scan, ScanState.FIGURES_READY) as locked:
         FocusDimension.objects.filter(scan=locked).delete()
         chosen = FocusDimension.objects.bulk_create(

@@ -55,9 +55,17 @@ def owner_problem(organisation: Organisation, owner: User | None) -> str | None:
 
 
 def due_problem(due_on: datetime.date, today: datetime.date) -> str | None:
-    if due_on > today + LONGEST_HORIZON:
+    if not today - LONGEST_HORIZON <= due_on <= today + LONGEST_HORIZON:
         return _("Choose a due date within five years.")
     return None
+
+
+def _locked(action: Action) -> Action:
+    """The action's row, held until the transaction ends; refused when it was removed meanwhile."""
+    locked = Action.objects.select_for_update().select_related("organisation").filter(pk=action.pk).first()
+    if locked is None:
+        raise PlanError(_("This action has been removed from the plan."))
+    return locked
 
 
 def _checked(organisation: Organisation, owner: User | None, due_on: datetime.date, today: datetime.date) -> None:
@@ -111,6 +119,7 @@ def action_change(*, action: Action, user: User, today: datetime.date, **changes
     unknown = set(changes) - set(PLANNED_FIELDS)
     if unknown:  # pragma: no cover - a programming error, not a user's
         raise TypeError(f"not a planned field: {sorted(unknown)}")
+    action = _locked(action)
     for name, value in changes.items():
         setattr(action, name, value)
     _checked(action.organisation, action.owner, action.due_on, today)
@@ -123,6 +132,7 @@ def action_change(*, action: Action, user: User, today: datetime.date, **changes
 def action_status_set(*, action: Action, user: User, status: str) -> Action:
     if status not in ActionStatus.values:
         raise PlanError(_("Choose one of the statuses shown."))
+    action = _locked(action)
     if action.status != status:
         action.status = status
         action.save(update_fields=["status", "updated_at"])
@@ -139,6 +149,9 @@ def action_status_set(*, action: Action, user: User, status: str) -> Action:
 def note_add(*, action: Action, user: User, text: str, written_on: datetime.date, today: datetime.date) -> ProgressNote:
     if written_on > today:
         raise PlanError(_("Progress is recorded for today or a day before, not for a day to come."))
+    if written_on < today - LONGEST_HORIZON:
+        raise PlanError(_("Choose a date within the last five years."))
+    action = _locked(action)
     note = ProgressNote.objects.create(action=action, text=text, written_on=written_on, author=user)
     action.save(update_fields=["updated_at"])
     audit_record(
@@ -149,5 +162,6 @@ def note_add(*, action: Action, user: User, text: str, written_on: datetime.date
 
 @transaction.atomic
 def action_delete(*, action: Action, user: User) -> None:
+    action = _locked(action)
     audit_record(user=user, organisation=action.organisation, action=AuditAction.ACTION_DELETED, subject=action.title)
     action.delete()

@@ -171,7 +171,9 @@ def case_library(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: AuthenticatedHttpRequest, case_code: uuid.UUID) -> HttpResponse:
+def case_detail(
+    request: AuthenticatedHttpRequest, case_code: uuid.UUID, reject_form: RejectForm | None = None
+) -> HttpResponse:
     access = get_case_for_user(request.user, case_code)
     case = access.case
     names = dimension_names(newest_version())
@@ -181,9 +183,9 @@ def case_detail(request: AuthenticatedHttpRequest, case_code: uuid.UUID) -> Http
         "dimensions": [names.get(code, code) for code in case.dimension_codes],
         "can_manage": access.can_manage,
         "is_moderator": is_platform_admin(request.user),
-        "reject_form": RejectForm(),
+        "reject_form": reject_form or RejectForm(),
     }
-    return render(request, "learning/case_detail.html", context)
+    return render(request, "learning/case_detail.html", context, status=400 if reject_form else 200)
 
 
 def _case_form(request: AuthenticatedHttpRequest, organisation: Organisation, case: Case | None) -> HttpResponse:
@@ -209,7 +211,7 @@ def _case_form(request: AuthenticatedHttpRequest, organisation: Organisation, ca
                 "language",
             )
         }
-    form = CaseForm(request.POST or None, initial=initial, dimensions=choices)
+    form = CaseForm(request.POST if request.method == "POST" else None, initial=initial, dimensions=choices)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
@@ -261,8 +263,9 @@ def case_moderate(request: AuthenticatedHttpRequest, case_code: uuid.UUID) -> Ht
             messages.success(request, _("The case has been published in the case library."))
         elif decision == "reject":
             form = RejectForm(request.POST)
-            note = form.cleaned_data["note"] if form.is_valid() else ""
-            services.case_reject(case=case, user=request.user, note=note)
+            if not form.is_valid():  # the page again, with the note as typed and what is wrong with it
+                return case_detail(request, case.code, reject_form=form)
+            services.case_reject(case=case, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("The case has been sent back with your note."))
         else:
             messages.error(request, _("Choose whether to publish the case or send it back."))

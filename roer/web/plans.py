@@ -104,7 +104,11 @@ def action_new(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) 
     definition = _definition(latest)
     initial = _suggested(request, definition, latest)
     form = ActionForm(
-        request.POST or None, initial=initial, organisation=organisation, definition=definition, language=_language()
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisation=organisation,
+        definition=definition,
+        language=_language(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +126,9 @@ def action_new(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) 
         else:
             messages.success(request, _("The action is in the plan."))
             return redirect("plans:board", organisation.code)
-    return render(request, "plans/action_form.html", _form_context(access, form, None))
+    return render(
+        request, "plans/action_form.html", _form_context(access, form, None), status=400 if form.errors else 200
+    )
 
 
 def _suggested(
@@ -198,7 +204,11 @@ def action_status(request: AuthenticatedHttpRequest, organisation_code: uuid.UUI
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, access, action, NoteForm(today=timezone.localdate()), form, status=400)
-    services.action_status_set(action=action, user=request.user, status=form.cleaned_data["status"])
+    try:
+        action = services.action_status_set(action=action, user=request.user, status=form.cleaned_data["status"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("plans:board", access.organisation.code)
     messages.success(request, _("Status saved: %(status)s.") % {"status": ActionStatus(action.status).label})
     return redirect("plans:action", access.organisation.code, action.pk)
 
@@ -227,7 +237,7 @@ def action_edit(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID,
     action = _action(access, action_id)
     definition = _definition(selectors.latest_published(access.organisation))
     form = ActionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=action,
         organisation=access.organisation,
         definition=definition,
@@ -235,15 +245,16 @@ def action_edit(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID,
     )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in ActionForm.Meta.fields}
-        fresh = Action.objects.get(pk=action.pk)  # the form wrote its values on `action` already
-        try:
-            services.action_change(action=fresh, user=request.user, today=timezone.localdate(), **changes)
+        try:  # the form wrote its values on `action` already; the service locks and reads the row anew
+            services.action_change(action=action, user=request.user, today=timezone.localdate(), **changes)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The action is saved."))
             return redirect("plans:action", access.organisation.code, action.pk)
-    return render(request, "plans/action_form.html", _form_context(access, form, action))
+    return render(
+        request, "plans/action_form.html", _form_context(access, form, action), status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -251,7 +262,11 @@ def action_delete(request: AuthenticatedHttpRequest, organisation_code: uuid.UUI
     access = get_organisation_for_user(request.user, organisation_code, manage=True)
     action = _action(access, action_id)
     if request.method == "POST":
-        services.action_delete(action=action, user=request.user)
-        messages.success(request, _("The action is removed from the plan."))
+        try:
+            services.action_delete(action=action, user=request.user)
+        except DomainError as error:  # removed by someone else a moment before
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The action is removed from the plan."))
         return redirect("plans:board", access.organisation.code)
     return render(request, "plans/action_delete.html", {"organisation": access.organisation, "action": action})

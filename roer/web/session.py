@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -105,6 +106,9 @@ def focus(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpRespon
         try:
             focus_choose(scan=scan, codes=codes, user=request.user)
         except DomainError as refusal:
+            if not Scan.objects.filter(pk=scan.pk).exists():  # the scan went meanwhile: nothing left to show
+                messages.error(request, refusal.message)
+                return redirect("organisations:detail", scan.organisation.code)
             error, chosen = refusal.message, codes
         else:
             return redirect(reverse("plans:board", kwargs={"organisation_code": scan.organisation.code}))

@@ -32,9 +32,9 @@ def test_a_scan_manager_offers_and_only_the_contact_person_agrees(
     )
     assert response.status_code == 302
     offer = SharingOffer.objects.get(organisation=organisation)
-    assert "I agree to be contacted" not in alice_client.get(learning_url(organisation)).content.decode()
+    assert "Akkoord: ik mag benaderd worden" not in alice_client.get(learning_url(organisation)).content.decode()
     assert alice_client.post(reverse("learning:offer_consent", args=[offer.pk])).status_code == 403
-    assert "I agree to be contacted" in bob_client.get(learning_url(organisation)).content.decode()
+    assert "Akkoord: ik mag benaderd worden" in bob_client.get(learning_url(organisation)).content.decode()
     assert bob_client.post(reverse("learning:offer_consent", args=[offer.pk])).status_code == 302
     offer.refresh_from_db()
     assert offer.is_consented
@@ -58,7 +58,7 @@ def test_the_contact_person_withdraws_their_own_offer(bob_client, organisation, 
 
 def test_a_page_without_sharing_explains_how_to_opt_in(bob_client, organisation):
     html = bob_client.get(learning_url(organisation)).content.decode()
-    assert "Peers are shown only to organisations that share their own experience too" in html
+    assert "worden alleen getoond aan organisaties die zelf ook hun ervaring delen" in " ".join(html.split())
 
 
 def test_an_invalid_offer_comes_back_with_its_error(alice_client, organisation, instrument_version):
@@ -124,3 +124,37 @@ def test_only_the_platform_administrator_moderates(alice_client, charlie_client,
 def test_the_organisation_page_links_to_learning(bob_client, organisation):
     html = bob_client.get(reverse("organisations:detail", args=[organisation.code])).content.decode()
     assert learning_url(organisation) in html
+
+
+def test_a_contact_address_longer_than_an_address_can_be_is_refused_in_words(alice_client, organisation):
+    """311 characters: more than the 254 an e-mail address may have; it once got past the form and gave a 500."""
+    address = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "nl"
+    response = alice_client.post(
+        reverse("learning:case_create", args=[organisation.code]),
+        {
+            "title": "Een praktijkvoorbeeld",
+            "what_they_did": "Wat we deden.",
+            "what_it_brought": "Wat het opleverde.",
+            "dimension_codes": ["koers"],
+            "investment": "kennis",
+            "contact_name": "Iemand",
+            "contact_email": address,
+            "language": "nl",
+        },
+    )
+    assert response.status_code == 400
+    assert 'value="Een praktijkvoorbeeld"' in response.content.decode()
+
+
+def test_a_moderators_note_that_is_too_long_comes_back_as_typed_with_the_reason(admin_client, organisation):
+    case = case_of(organisation, status=CaseStatus.SUBMITTED)
+    note = "Graag de kosten noemen. " * 100  # 2,400 characters
+    response = admin_client.post(
+        reverse("learning:case_moderate", args=[case.code]), {"decision": "reject", "note": note}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Houd de notitie op 2000 tekens of minder." in html
+    assert note.strip() in html
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED

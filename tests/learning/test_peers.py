@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from roer.learning.selectors import Band, Missing, band_for, peers_for
 from roer.organisations.models import Membership
-from roer.scoring.benchmark import MIN_PEERS
+from roer.scoring.benchmark import MIN_PEERS_FOR_QUARTILES
 from tests.learning.helpers import FOCUS, KIND, SIZE, filler, peer, published_scan_with_focus, sharing, store_scores
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def names(overview, code=CODE):  # type: ignore[no-untyped-def]
 def test_a_stronger_peer_that_shares_is_named_with_its_band_and_contact(viewer, instrument_version):
     strong = peer("Gemeente Sterk")
     offer = sharing(strong, CODE, note="Bel gerust")
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(5), 50)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(10), 50)})
     [row, _other] = peers_for(viewer).focus
     [found] = row.peers
     assert found.organisation == strong
@@ -50,7 +50,7 @@ def test_weaker_and_equal_organisations_are_not_named(viewer, instrument_version
     weaker, equal = peer("Gemeente Zwak"), peer("Gemeente Gelijk")
     sharing(weaker, CODE)
     sharing(equal, CODE)
-    fill = filler(5)
+    fill = filler(10)
     store_scores(instrument_version, SIZE, CODE, {viewer: 80, weaker: 30, equal: 80, **dict.fromkeys(fill, 90)})
     assert names(peers_for(viewer)) == []
 
@@ -58,7 +58,7 @@ def test_weaker_and_equal_organisations_are_not_named(viewer, instrument_version
 def test_a_stronger_peer_below_the_median_is_not_named(viewer, instrument_version):
     just_above = peer("Gemeente Net Boven")
     sharing(just_above, CODE)
-    store_scores(instrument_version, SIZE, CODE, {viewer: 10, just_above: 20, **dict.fromkeys(filler(6), 70)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 10, just_above: 20, **dict.fromkeys(filler(11), 70)})
     assert names(peers_for(viewer)) == []
 
 
@@ -77,16 +77,27 @@ def test_peers_of_one_band_are_listed_by_name_not_by_score(viewer, instrument_ve
     higher, lower = peer("Gemeente Zuid"), peer("Gemeente Noord")
     sharing(higher, CODE)
     sharing(lower, CODE)
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, higher: 99, lower: 91, **dict.fromkeys(filler(8), 50)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, higher: 99, lower: 91, **dict.fromkeys(filler(13), 50)})
     assert names(peers_for(viewer)) == ["Gemeente Noord", "Gemeente Zuid"]
 
 
 def test_a_peer_group_below_the_benchmarks_minimum_names_nobody(viewer, instrument_version):
     strong = peer("Gemeente Sterk")
     sharing(strong, CODE)
-    # The viewer, the strong peer and MIN_PEERS - 2 others: MIN_PEERS - 1 organisations besides the viewer.
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(MIN_PEERS - 2), 50)})
-    store_scores(instrument_version, KIND, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(MIN_PEERS - 2), 50)})
+    # The viewer, the strong peer and MIN_PEERS_FOR_QUARTILES - 2 others: one organisation too few besides the
+    # viewer for quartiles.
+    store_scores(
+        instrument_version,
+        SIZE,
+        CODE,
+        {viewer: 40, strong: 90, **dict.fromkeys(filler(MIN_PEERS_FOR_QUARTILES - 2), 50)},
+    )
+    store_scores(
+        instrument_version,
+        KIND,
+        CODE,
+        {viewer: 40, strong: 90, **dict.fromkeys(filler(MIN_PEERS_FOR_QUARTILES - 2), 50)},
+    )
     assert names(peers_for(viewer)) == []
 
 
@@ -94,15 +105,15 @@ def test_the_same_size_class_comes_first_then_the_same_kind(viewer, instrument_v
     near, far = peer("Gemeente Zelfde Maat"), peer("Gemeente Andere Maat", inhabitants=300_000)
     sharing(near, CODE)
     sharing(far, CODE)
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, near: 90, **dict.fromkeys(filler(5), 50)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, near: 90, **dict.fromkeys(filler(10), 50)})
     store_scores(
-        instrument_version, KIND, CODE, {viewer: 40, near: 90, far: 95, **dict.fromkeys(filler(5, start=10), 50)}
+        instrument_version, KIND, CODE, {viewer: 40, near: 90, far: 95, **dict.fromkeys(filler(10, start=10), 50)}
     )
     [row, _other] = peers_for(viewer).focus
     assert [found.organisation.name for found in row.peers] == ["Gemeente Zelfde Maat", "Gemeente Andere Maat"]
     assert [str(found.group_label) for found in row.peers] == [
-        "among municipalities of the same size",
-        "among organisations of the same kind",
+        "onder gemeenten van dezelfde grootte",  # Dutch, the default
+        "onder organisaties van dezelfde soort",
     ]
 
 
@@ -118,14 +129,14 @@ def test_an_offer_that_is_not_consented_and_current_is_never_shown(viewer, instr
         strong.save()
     if state == "contact_left":
         Membership.objects.filter(user=offer.contact).delete()
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(5), 50)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(10), 50)})
     assert names(peers_for(viewer)) == []
 
 
 def test_an_offer_on_another_dimension_does_not_count(viewer, instrument_version):
     strong = peer("Gemeente Sterk")
     sharing(strong, FOCUS[1])
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(5), 50)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 90, **dict.fromkeys(filler(10), 50)})
     assert names(peers_for(viewer)) == []
 
 
@@ -136,7 +147,7 @@ def test_an_organisation_that_shares_nothing_itself_sees_no_peers(organisation, 
     sharing(organisation, CODE, consented=False)  # its own offer waits for its contact: not yet sharing
     strong = peer("Gemeente Sterk")
     sharing(strong, CODE)
-    store_scores(instrument_version, SIZE, CODE, {organisation: 40, strong: 90, **dict.fromkeys(filler(5), 50)})
+    store_scores(instrument_version, SIZE, CODE, {organisation: 40, strong: 90, **dict.fromkeys(filler(10), 50)})
     assert peers_for(organisation).missing is Missing.NOT_SHARING
 
 
@@ -154,7 +165,7 @@ def test_every_viewer_sees_the_same_band_for_a_peer(viewer, instrument_version, 
     sharing(other_organisation, FOCUS[1])
     strong = peer("Gemeente Sterk")
     sharing(strong, CODE)
-    fill = filler(6)
+    fill = filler(11)
     store_scores(
         instrument_version, SIZE, CODE, {viewer: 20, other_organisation: 60, strong: 70, **dict.fromkeys(fill, 50)}
     )
@@ -178,7 +189,7 @@ def test_the_band_is_a_quarter_of_the_others():
 def test_the_page_shows_the_band_and_never_the_score(viewer, instrument_version, alice_client):
     strong = peer("Gemeente Sterk")
     sharing(strong, CODE)
-    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 87.35, **dict.fromkeys(filler(5), 51.25)})
+    store_scores(instrument_version, SIZE, CODE, {viewer: 40, strong: 87.35, **dict.fromkeys(filler(10), 51.25)})
     html = alice_client.get(reverse("learning:organisation", args=[viewer.code])).content.decode()
     main = html[html.index('<main id="main"') : html.index("</main>")]
     text = re.sub(r"<[^>]+>", " ", main)  # what a reader sees, not the codes in links
@@ -200,7 +211,54 @@ def test_the_disclosure_rule_keeps_an_unpublished_view_out_of_the_peers(viewer, 
     shown = peer("Gemeente Zichtbaar")
     closed_scan_with(shown, instrument_version, {"directie": [5, 5, 5], "medewerkers": [5] * 5})
     sharing(shown, CODE)
-    for number, organisation in enumerate(filler(5)):
+    for number, organisation in enumerate(filler(10)):
         closed_scan_with(organisation, instrument_version, {"medewerkers": [2 + number % 2] * 5})
     peer_scores_rebuild(instrument_version)
     assert names(peers_for(viewer)) == ["Gemeente Zichtbaar"]
+
+
+# --- Offers that no longer count ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sharing_viewer(organisation, instrument_version):  # type: ignore[no-untyped-def]
+    organisation.benchmark_opt_in = True
+    organisation.save(update_fields=["benchmark_opt_in"])
+    published_scan_with_focus(organisation, instrument_version)
+    return organisation
+
+
+def _strong_peer(viewer, instrument_version):  # type: ignore[no-untyped-def]
+    strong = peer("Gemeente Sterk")
+    sharing(strong, CODE, note="Bel gerust")
+    scores = {viewer: 40, strong: 90, **dict.fromkeys(filler(MIN_PEERS_FOR_QUARTILES), 50)}
+    store_scores(instrument_version, SIZE, CODE, scores)
+    return strong
+
+
+@pytest.mark.parametrize("how", ["left the organisation", "deactivated"])
+def test_an_organisation_whose_own_contact_is_gone_shares_nothing_and_sees_no_peers(
+    sharing_viewer, instrument_version, how
+):
+    """Its offer shows to nobody once the contact is gone, so it no longer counts for reciprocity either."""
+    _strong_peer(sharing_viewer, instrument_version)
+    own = sharing(sharing_viewer, FOCUS[1])
+    assert peers_for(sharing_viewer).missing is None
+    if how == "deactivated":
+        own.contact.is_active = False
+        own.contact.save(update_fields=["is_active"])
+    else:
+        Membership.objects.filter(user=own.contact, organisation=sharing_viewer).delete()
+    assert peers_for(sharing_viewer).missing is Missing.NOT_SHARING
+
+
+def test_a_deactivated_contact_of_a_peer_is_not_named(sharing_viewer, instrument_version):
+    from roer.learning.models import SharingOffer
+
+    sharing(sharing_viewer, FOCUS[1])
+    strong = _strong_peer(sharing_viewer, instrument_version)
+    assert [p.organisation for row in peers_for(sharing_viewer).focus for p in row.peers] == [strong]
+    contact = SharingOffer.objects.get(organisation=strong).contact
+    contact.is_active = False
+    contact.save(update_fields=["is_active"])
+    assert [p.contact_email for row in peers_for(sharing_viewer).focus for p in row.peers] == []

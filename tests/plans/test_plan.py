@@ -141,7 +141,7 @@ def test_an_owner_from_another_organisation_is_refused(baseline, charlie, alice_
         f"/organisations/{baseline.organisation.code}/plan/new/",
         {"title": "X", "dimension_code": "kennis", "investment": "kennis", "owner": charlie.pk, "due_on": "2026-09-30"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Kies een van de getoonde leden." in response.content.decode()  # Dutch, the default
     assert not Action.objects.exists()
 
@@ -380,3 +380,54 @@ def test_every_plan_page_makes_a_pinned_number_of_queries(organisation, baseline
     base = f"/organisations/{organisation.code}/plan/"
     counted = {path: _queries(alice_client, base + path.replace("1/", f"{action.pk}/")) for path in PLAN_PAGES}
     assert counted == PLAN_PAGES
+
+
+# --- What the attack on the plan found (each failed before its fix) -----------------------------------------
+
+
+def test_a_due_date_long_past_and_a_note_from_long_ago_are_refused(organisation, baseline, alice, alice_client):
+    response = alice_client.post(
+        f"/organisations/{organisation.code}/plan/new/",
+        {"title": "Oud", "dimension_code": "kennis", "investment": "kennis", "due_on": "0001-01-01"},
+    )
+    assert response.status_code == 400
+    assert "Kies een einddatum binnen vijf jaar." in response.content.decode()
+    action = _plan(organisation, alice, baseline)
+    response = alice_client.post(
+        f"/organisations/{organisation.code}/plan/{action.pk}/note/", {"written_on": "0001-01-01", "text": "Ooit"}
+    )
+    assert response.status_code == 400
+    assert "Kies een datum in de afgelopen vijf jaar." in response.content.decode()
+    assert not Action.objects.exclude(pk=action.pk).exists()
+    assert not ProgressNote.objects.exists()
+
+
+def test_an_empty_post_is_a_form_with_its_errors_not_a_fresh_form(organisation, baseline, alice_client):
+    response = alice_client.post(f"/organisations/{organisation.code}/plan/new/", {})
+    assert response.status_code == 400
+    assert "Zeg wat er gaat gebeuren." in response.content.decode()
+
+
+def test_an_action_removed_meanwhile_is_refused_in_words_by_every_write(organisation, baseline, alice, alice_client):
+    from roer.plans.services import PlanError, action_change, action_delete, action_status_set, note_add
+
+    today = timezone.localdate()
+    stale = _plan(organisation, alice, baseline)
+    Action.objects.filter(pk=stale.pk).delete()
+    for write in (
+        lambda: action_status_set(action=stale, user=alice, status="done"),
+        lambda: note_add(action=stale, user=alice, text="x", written_on=today, today=today),
+        lambda: action_change(action=stale, user=alice, today=today, title="Nieuw"),
+        lambda: action_delete(action=stale, user=alice),
+    ):
+        with pytest.raises(PlanError, match=r"Deze actie is uit het plan gehaald\."):
+            write()
+    assert not ProgressNote.objects.exists()
+
+
+def test_a_focus_on_a_scan_deleted_meanwhile_is_refused_in_words(baseline, alice):
+    from roer.scans.models import Scan
+
+    Scan.objects.filter(pk=baseline.pk).delete()
+    with pytest.raises(FocusError, match=r"Deze scan bestaat niet meer\."):
+        focus_choose(scan=baseline, codes=["kennis", "ervaringen"], user=alice)
