@@ -14,6 +14,7 @@ BENCHMARKS = [
     ("Benchmark figures (issue: insight)", "bench.benchmarks"),
     ("Board report PDF (issue: board report)", "bench.reports"),
     ("Questionnaire lookup: fastget against the ORM (issue: scan life)", "bench.fastget"),
+    ("Learning and the action plan: case search, peers and the board as the data grows", "bench.learning"),
 ]
 
 

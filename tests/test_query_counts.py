@@ -201,7 +201,7 @@ def test_the_learning_pages_do_not_grow_with_the_peers_and_cases(alice_client, o
         sharing(found, FOCUS[0])
         case_of(found, title=f"Casus {found.name}")
     scores = {organisation: 10, **{found: 90 + number for number, found in enumerate(strong)}}
-    store_scores(instrument_version, SIZE, FOCUS[0], {**scores, **dict.fromkeys(filler(8), 50)})
+    store_scores(instrument_version, SIZE, FOCUS[0], {**scores, **dict.fromkeys(filler(12), 50)})
     # session, user, organisation, membership, newest version, offers, shares itself, latest scan, focus,
     # peer group scores, consented offers, members for the offer form, the organisation's cases
     assert queries(alice_client, f"/organisations/{organisation.code}/learning/") == 13

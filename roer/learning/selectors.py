@@ -19,6 +19,7 @@ contact agreed), and takes part in the benchmark, sees peers.
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -170,7 +171,18 @@ BAND_LABELS = {
 
 def band_for(score: float, others: list[float]) -> Band | None:
     """The quarter a score falls in among the others; None below the median (such a peer is not named)."""
-    rank = percentile_rank(score, others)
+    return _band_of(percentile_rank(score, others))
+
+
+def _rank_among_the_others(score: float, ordered: list[float]) -> float:
+    """`percentile_rank` of a score among the others of a sorted group that holds it once: a binary search
+    instead of a pass over the group for every peer (a peer group can hold thousands)."""
+    below = bisect_left(ordered, score)
+    equal = bisect_right(ordered, score) - below - 1  # without the peer itself
+    return 100 * (below + equal / 2) / (len(ordered) - 1)
+
+
+def _band_of(rank: float | None) -> Band | None:
     if rank is None:
         return None
     if rank >= 75:
@@ -285,12 +297,13 @@ def _stronger_peers(
     # organisations, and two peers "in the top quarter" would be the two highest.
     if own is None or len(scores) - 1 < MIN_PEERS_FOR_QUARTILES:
         return []
+    ordered = sorted(scores.values())
     found = []
     for org, score in scores.items():
         offer = offers.get((org, code))
         if offer is None or org == itself or score <= own:
             continue
-        band = band_for(score, [other for other_org, other in scores.items() if other_org != org])
+        band = _band_of(_rank_among_the_others(score, ordered))
         if band is None:
             continue
         contact = offer.contact

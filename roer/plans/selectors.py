@@ -118,14 +118,21 @@ def remeasures(actions: Sequence[Action], organisation: Organisation, at: Scan |
         pairs[action.pk] = (baseline, _later(scans, baseline, at))
     needed = {scan.pk: scan for baseline, later in pairs.values() if baseline and later for scan in (baseline, later)}
     stored = figures_of(list(needed.values())) if needed else {}
+    # one comparison per pair of scans, of every dimension its actions name: the spreads are pooled once
+    codes: dict[tuple[int, int], set[str]] = {}
+    for action in actions:
+        baseline, later = pairs[action.pk]
+        if baseline and later:
+            codes.setdefault((baseline.pk, later.pk), set()).add(action.dimension_code)
+    rows = {key: changes_between(by_id[key[0]], by_id[key[1]], sorted(wanted), stored) for key, wanted in codes.items()}
     outcome = {}
     for action in actions:
         baseline, later = pairs[action.pk]
         if action.baseline_scan_id is None:
             outcome[action.pk] = Remeasure(Movement.NO_BASELINE)
             continue
-        rows = changes_between(baseline, later, [action.dimension_code], stored) if baseline and later else {}
-        outcome[action.pk] = Remeasure.of(rows.get(action.dimension_code), later)
+        found = rows.get((baseline.pk, later.pk), {}) if baseline and later else {}
+        outcome[action.pk] = Remeasure.of(found.get(action.dimension_code), later)
     return outcome
 
 

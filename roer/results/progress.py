@@ -12,6 +12,7 @@ from roer.results.insight import pooled_others
 from roer.scans.models import RespondentGroup, Scan
 from roer.scoring.disclosure import GroupShape
 from roer.scoring.progress import Change, change_between
+from roer.scoring.summary import Summary
 
 
 @dataclass(frozen=True)
@@ -57,27 +58,32 @@ def _history(scan: Scan) -> list[Scan]:
     return history
 
 
-def _interval(
-    before: Figures,
-    after: Figures,
-    before_groups: list[RespondentGroup],
-    after_groups: list[RespondentGroup],
-    code: str,
-    *,
-    pillar: bool,
-) -> Change | None:
-    kind = "pillars" if pillar else "dimensions"
-    before_shapes = group_shapes(before_groups, before.responses)
-    after_shapes = group_shapes(after_groups, after.responses)
-    before_pool = pooled_others(before, before_shapes, kind)
-    after_pool = pooled_others(after, after_shapes, kind)
-    if code not in before_pool or code not in after_pool:
+@dataclass(frozen=True)
+class _Spread:
+    """One scan's pooled others' view per pillar and dimension, with the threshold it takes: worked out once
+    per scan, however many codes are compared."""
+
+    pools: Mapping[str, Mapping[str, Summary]]  # "pillars" / "dimensions" -> code -> summary
+    threshold: int
+
+    @classmethod
+    def of(cls, figures: Figures, groups: list[RespondentGroup]) -> _Spread:
+        shapes = group_shapes(groups, figures.responses)
+        pools = {kind: pooled_others(figures, shapes, kind) for kind in ("pillars", "dimensions")}
+        return cls(pools, _others_threshold(shapes))
+
+    def summary(self, code: str, *, pillar: bool) -> Summary | None:
+        # The spread comes from every other respondent together, as "all others" does, so it takes the same
+        # threshold: a pillar counts only respondents with every dimension, and can fall below it.
+        found = self.pools["pillars" if pillar else "dimensions"].get(code)
+        return found if found is not None and found.n >= self.threshold else None
+
+
+def _interval(before: _Spread, after: _Spread, code: str, *, pillar: bool) -> Change | None:
+    earlier, later = before.summary(code, pillar=pillar), after.summary(code, pillar=pillar)
+    if earlier is None or later is None:
         return None
-    # The spread comes from every other respondent together, as "all others" does, so it takes the same
-    # threshold: a pillar counts only respondents with every dimension, and can fall below it.
-    if before_pool[code].n < _others_threshold(before_shapes) or after_pool[code].n < _others_threshold(after_shapes):
-        return None
-    return change_between(before_pool[code], after_pool[code])
+    return change_between(earlier, later)
 
 
 def _others_threshold(shapes: Sequence[GroupShape]) -> int:
@@ -111,24 +117,18 @@ def progress_for(
     before_figures = stored[previous.pk]
     previous_groups = list(previous.groups.all())
     rows = []
+    spreads = (_Spread.of(before_figures, previous_groups), _Spread.of(figures, groups))
     for code in codes:
         if code not in current or code not in before_scores:
             continue
         scores = (before_scores[code], current[code])
-        side = ((before_figures, previous_groups), (figures, groups))
-        rows.append(_change_row(code, code in pillar_codes, scores, side))
+        rows.append(_change_row(code, code in pillar_codes, scores, spreads))
     return Progress(previous, tuple(rows), trend)
 
 
-def _change_row(
-    code: str,
-    is_pillar: bool,
-    scores: tuple[float, float],
-    side: tuple[tuple[Figures, list[RespondentGroup]], tuple[Figures, list[RespondentGroup]]],
-) -> ChangeRow:
-    (before, before_groups), (after, after_groups) = side
+def _change_row(code: str, is_pillar: bool, scores: tuple[float, float], spreads: tuple[_Spread, _Spread]) -> ChangeRow:
     earlier, later = scores
-    interval = _interval(before, after, before_groups, after_groups, code, pillar=is_pillar)
+    interval = _interval(*spreads, code, pillar=is_pillar)
     if interval is not None:
         # Centre the interval on the published difference (for a pillar: of the means of its dimension
         # means) while its width comes from the spread of the respondents' own scores.
@@ -149,11 +149,14 @@ def changes_between(
     if before.pk not in stored or after.pk not in stored:
         return {}
     before_figures, after_figures = stored[before.pk], stored[after.pk]
-    side = ((before_figures, list(before.groups.all())), (after_figures, list(after.groups.all())))
+    spreads = (
+        _Spread.of(before_figures, list(before.groups.all())),
+        _Spread.of(after_figures, list(after.groups.all())),
+    )
     pillar_codes = {pillar.code for pillar in after.instrument_version.parsed.pillars}
     return {
         code: _change_row(
-            code, code in pillar_codes, (before_figures.published[code], after_figures.published[code]), side
+            code, code in pillar_codes, (before_figures.published[code], after_figures.published[code]), spreads
         )
         for code in codes
         if code in before_figures.published and code in after_figures.published

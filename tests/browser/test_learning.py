@@ -49,7 +49,7 @@ def test_an_information_manager_finds_a_peer_and_a_case_on_a_phone(
     contact = UserFactory(email="im@sterkerwaard.example", full_name="Noor Sterk")
     sharing(strong, FOCUS[0], contact=contact, note="Bel gerust over onze aanpak.")
     MembershipFactory(user=contact, organisation=strong)
-    store_scores(instrument_version, SIZE, FOCUS[0], {organisation: 40, strong: 90, **dict.fromkeys(filler(6), 55)})
+    store_scores(instrument_version, SIZE, FOCUS[0], {organisation: 40, strong: 90, **dict.fromkeys(filler(11), 55)})
     case_of(strong, title="Een datateam met de buurgemeenten")
 
     page = phone(new_context, live_server)

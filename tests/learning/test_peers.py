@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roer.learning.selectors import Band, Missing, band_for, peers_for
 from roer.organisations.models import Membership
@@ -262,3 +264,17 @@ def test_a_deactivated_contact_of_a_peer_is_not_named(sharing_viewer, instrument
     contact.is_active = False
     contact.save(update_fields=["is_active"])
     assert [p.contact_email for row in peers_for(sharing_viewer).focus for p in row.peers] == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=20).map(lambda n: n * 5.0), min_size=2, max_size=40), st.data())
+def test_the_binary_search_rank_is_the_benchmarks_own_rank(scores, data):
+    """The page ranks each peer by a binary search in the sorted group; it must equal the benchmark's
+    `percentile_rank` among the others (ties included), or a band could differ from the benchmark's."""
+    from roer.learning.selectors import _rank_among_the_others
+    from roer.scoring.benchmark import percentile_rank
+
+    index = data.draw(st.integers(min_value=0, max_value=len(scores) - 1))
+    others = scores[:index] + scores[index + 1 :]
+    assert _rank_among_the_others(scores[index], sorted(scores)) == pytest.approx(
+        percentile_rank(scores[index], others)
+    )
