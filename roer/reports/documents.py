@@ -22,7 +22,7 @@ from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
 
 # Raised when the report's layout or content changes, so every stored PDF is rendered anew.
-REPORT_FORMAT = 4
+REPORT_FORMAT = 5
 
 
 def report_fingerprint(scan: Scan, kind: str, language: str) -> str:

@@ -139,6 +139,14 @@ class Scan(models.Model):
         return min(timezone.localdate(self.closed_at), self.closes_on + datetime.timedelta(days=1))
 
     @property
+    def last_answer_day(self) -> datetime.date:
+        """The last day answers were taken: the closing date, or the day it was closed by hand before it
+        (what a report states, rather than the date the schedule gave)."""
+        if self.closed_at is None:
+            return self.closes_on
+        return min(timezone.localdate(self.closed_at), self.closes_on)
+
+    @property
     def personal_data_due_on(self) -> datetime.date | None:
         closed_on = self.closed_on
         return closed_on + datetime.timedelta(days=self.retention_days) if closed_on else None
