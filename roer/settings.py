@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # intcomma: numbers with the thousands separator of the language (162.400 inwoners, 162,400 inhabitants)
+    "django.contrib.humanize",
     "django.forms",
     "csp",
     "django_tasks",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Roer's own page for a GET on an address that only takes a form's POST (roer/lib/errors.py)
+    "roer.lib.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "roer.urls"

@@ -28,3 +28,12 @@ def test_the_server_error_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "<h1>" in response.content.decode()
+
+
+def test_a_get_on_an_address_that_only_takes_a_form_gets_a_page_in_words(alice_client, scan):
+    response = alice_client.get(f"/scans/{scan.code}/send/invitations/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "<h1>Dit adres is voor een formulier</h1>" in page
+    assert 'lang="nl"' in page

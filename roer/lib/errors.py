@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -83,3 +85,22 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     response = service_unavailable(request)
     response._has_been_logged = True  # type: ignore[attr-defined]  # django.request: logged above, once
     return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """`require_POST` and its kin answer 405 with an empty body: a visitor who opens such an address (a
+    bookmarked form action, a link pasted from a mail) got a blank page. This gives it Roer's own page,
+    in the visitor's language, keeping the view's headers (`Allow`, `Cache-Control`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.status_code != 405 or not isinstance(response, HttpResponse) or response.content:
+            return response
+        page = HttpResponse(loader.render_to_string("405.html", request=request), status=405)
+        for header, value in response.items():  # Allow, and what the view said of caching (never_cache)
+            if header.lower() not in {"content-type", "content-length"}:
+                page[header] = value
+        return page
