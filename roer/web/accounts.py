@@ -9,15 +9,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from roer.accounts.forms import LinkedPasswordResetForm, LoginForm
+from roer.accounts.http import AuthenticatedHttpRequest
 from roer.accounts.throttling import failure_record, refusal_wait, success_record
 from roer.lib.ratelimits import count_and_check, too_many_requests
+from roer.organisations.models import Membership, Role
 
 
 def _throttled_log_in(request: HttpRequest, log_in: Callable[[], HttpResponse]) -> HttpResponse:
@@ -82,3 +86,17 @@ class PasswordResetView(auth_views.PasswordResetView):
         if _reset_flooded(self.request):
             return HttpResponseRedirect(self.get_success_url())  # the "e-mail sent" page, and no e-mail
         return super().form_valid(form)
+
+
+@login_required
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The logged-in user's own page, from their name in the header: who Roer knows them as, the
+    organisations they belong to with their role, and where to change the password."""
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("organisation").order_by("organisation__name")
+    )
+    return render(
+        request,
+        "accounts/account.html",
+        {"memberships": [(m.organisation, Role(m.role).label) for m in memberships]},
+    )

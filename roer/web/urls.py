@@ -158,6 +158,7 @@ urlpatterns = [
     # Answered by roer.web.health.ReadinessMiddleware the same way.
     path("ready/", ready, name="ready"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", accounts.account, name="account"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
