@@ -52,6 +52,16 @@ def pytest_configure() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request with the English cookie activates English for its thread (as each request does); the next
+    test must not inherit it."""
+    yield
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files_and_mail(settings) -> None:  # type: ignore[no-untyped-def]
     # Tests run without collectstatic; e-mail goes to django.core.mail.outbox.
     settings.STORAGES = {

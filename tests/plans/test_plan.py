@@ -252,7 +252,7 @@ def test_the_balance_counts_open_and_done_actions_per_investment_not_stopped_one
     page = _text(bob_client.get(f"/organisations/{organisation.code}/plan/"))
     for share in ("2 (67%)", "1 (33%)", "0 (0%)"):
         assert share in page
-    assert "€ 1500" in page
+    assert "€ 1.500" in page  # with the Dutch thousands separator
     assert "9999" not in page.split("balance-title")[1]
 
 
