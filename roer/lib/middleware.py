@@ -33,11 +33,13 @@ class ChosenLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = chosen_language(request) or settings.LANGUAGE_CODE
+        # The language switch's cookie first; on a first visit the browser's Accept-Language (Django's own
+        # negotiation, falling back to Dutch); an invitation's language overrides both on its link.
+        language = chosen_language(request) or translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

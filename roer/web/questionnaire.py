@@ -86,14 +86,14 @@ def _valid_invitation(request: HttpRequest, token: str) -> Invitation | HttpResp
     lookup = _lookup(request, token)
     if lookup is None:
         return too_many_requests(request)
+    if lookup.invitation is not None and chosen_language(request) is None:
+        # Until the respondent uses the language switch, the link speaks the invitation's language: the
+        # questionnaire, and the pages of a link answered or closed (the thank-you page on a later visit).
+        translation.activate(lookup.invitation.language)
+        request.LANGUAGE_CODE = lookup.invitation.language
     if lookup.state is not LinkState.VALID or lookup.invitation is None:
         return _link_page(request, lookup.state, lookup.invitation)
-    invitation = lookup.invitation
-    if chosen_language(request) is None:
-        # Until the respondent uses the language switch, the questionnaire speaks the invitation's language.
-        translation.activate(invitation.language)
-        request.LANGUAGE_CODE = invitation.language
-    return invitation
+    return lookup.invitation
 
 
 def _elsewhere_notice(draft: Draft) -> str:

@@ -123,7 +123,10 @@ def new_context(browser: Browser, live_server, csp_violations):  # type: ignore[
     contexts = []
 
     def make(width: int = 1280, height: int = 900) -> BrowserContext:
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+        # A Dutch municipality's browser: Roer follows Accept-Language on a first visit
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url, locale="nl-NL"
+        )
         context.on(
             "console",
             lambda message: (

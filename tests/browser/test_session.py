@@ -98,7 +98,7 @@ def test_the_slides_move_with_the_keyboard_and_show_where_the_focus_is(new_conte
 
 
 def test_the_slides_work_without_javascript(browser, live_server, closed, bob):  # type: ignore[no-untyped-def]
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url, locale="nl-NL")
     try:
         page = context.new_page()
         log_in(page, bob.email)
