@@ -29,6 +29,21 @@ class AuditAction(models.TextChoices):
     CASE_SUBMITTED = "case_submitted", _("Case submitted to the case library")
     CASE_PUBLISHED = "case_published", _("Case published in the case library")
     CASE_REJECTED = "case_rejected", _("Case sent back by the moderator")
+    MEMBER_INVITED = "member_invited", _("Member invited")
+    MEMBER_ROLE_CHANGED = "member_role_changed", _("Member's role changed")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    CONSULTANT_GRANTED = "consultant_granted", _("Consultant given access")
+    CONSULTANT_REVOKED = "consultant_revoked", _("Consultant's access withdrawn")
+    SCAN_COPIED = "scan_copied", _("Scan copied")
+    SCAN_CANCELLED = "scan_cancelled", _("Scan cancelled")
+    SCAN_DELETED = "scan_deleted", _("Scan deleted")
+    MAIL_TEXT_CHANGED = "mail_text_changed", _("Invitation or reminder text changed")
+    TEST_MAIL_SENT = "test_mail_sent", _("Test e-mail sent")
+    LOOK_CHANGED = "look_changed", _("Logo or colour changed")
+    ORGANISATION_CREATED = "organisation_created", _("Organisation created")
+    ORGANISATION_CHANGED = "organisation_changed", _("Organisation changed")
+    USER_DEACTIVATED = "user_deactivated", _("User account blocked")
+    USER_REACTIVATED = "user_reactivated", _("User account unblocked")
 
 
 class AuditEvent(models.Model):

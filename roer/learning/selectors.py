@@ -34,7 +34,7 @@ from roer.learning.dimensions import dimension_names
 from roer.learning.models import Case, CaseStatus, SharingOffer
 from roer.learning.search import search_cases
 from roer.organisations.access import check_access, is_platform_admin
-from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
+from roer.organisations.models import MANAGING_ROLES, Membership, Organisation, OrganisationKind
 from roer.organisations.size_classes import size_class_for
 from roer.plans.models import FocusDimension
 from roer.results.models import PeerGroupScores
@@ -87,7 +87,7 @@ def get_case_for_user(user: User | AnonymousUser, code: uuid.UUID, *, manage: bo
     if not manage and case.status == CaseStatus.PUBLISHED and user.is_authenticated and user.is_active:
         return CaseAccess(case, _manages(user, case.organisation))
     role = check_access(user, case.organisation, manage=manage)
-    return CaseAccess(case, role == Role.BEHEERDER)
+    return CaseAccess(case, role in MANAGING_ROLES)
 
 
 def _manages(user: User | AnonymousUser, organisation: Organisation) -> bool:
@@ -95,7 +95,7 @@ def _manages(user: User | AnonymousUser, organisation: Organisation) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(user=user, organisation=organisation, role=Role.BEHEERDER).exists()
+    return Membership.objects.filter(user=user, organisation=organisation, role__in=MANAGING_ROLES).exists()
 
 
 def check_moderator(user: User | AnonymousUser) -> None:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from roer.organisations.models import Membership, Organisation, Role
+from roer.organisations.models import MANAGING_ROLES, Membership, Organisation, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -52,7 +52,7 @@ def check_access(user: User | AnonymousUser, organisation: Organisation, *, mana
     role = role_in(user, organisation)
     if role is None:
         raise Http404
-    if manage and role != Role.BEHEERDER:
+    if manage and role not in MANAGING_ROLES:
         raise PermissionDenied
     return role
 
@@ -64,6 +64,12 @@ class OrganisationAccess:
 
     @property
     def can_manage(self) -> bool:
+        """Runs scans and the action plan: a scan manager or a granted consultant."""
+        return self.role in MANAGING_ROLES
+
+    @property
+    def can_manage_members(self) -> bool:
+        """Invites members and grants consultants: the organisation's own scan managers only."""
         return self.role == Role.BEHEERDER
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roer.organisations.size_classes import SizeClass, size_class_for
@@ -30,6 +31,17 @@ class Organisation(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(20_000_000)],
         help_text=_("Required for a municipality: it sets the CBS size class used for comparisons."),
+    )
+    # The organisation's own look on its questionnaire, e-mails and reports. The logo is kept in the
+    # database (a small PNG, re-encoded on upload) so that it travels with exports and backups and
+    # needs no public file storage; the colour is refused when it fails WCAG AA contrast.
+    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
+    logo_updated_at = models.DateTimeField(_("logo changed at"), null=True, blank=True, editable=False)
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        help_text=_("A hexadecimal colour such as #1d4f91; empty for Roer's own colour."),
     )
     benchmark_opt_in = models.BooleanField(
         _("takes part in the benchmark"),
@@ -64,6 +76,13 @@ class Organisation(models.Model):
 class Role(models.TextChoices):
     BEHEERDER = "beheerder", _("Scan manager")
     LEZER = "lezer", _("Reader")
+    # An outside consultant, granted by one of the organisation's scan managers: runs scans like a scan
+    # manager, but does not manage the organisation's members or consultants.
+    ADVISEUR = "adviseur", _("Consultant")
+
+
+# The roles that may run scans and the action plan.
+MANAGING_ROLES = frozenset({Role.BEHEERDER, Role.ADVISEUR})
 
 
 class Membership(models.Model):
@@ -74,6 +93,16 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
+    # Who invited the member or granted the consultant access, and when: shown on the members page.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(_("member since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("membership")

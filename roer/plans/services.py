@@ -18,7 +18,7 @@ from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
 from roer.lib.errors import DomainError
 from roer.organisations.access import is_platform_admin
-from roer.organisations.models import Membership, Organisation, Role
+from roer.organisations.models import MANAGING_ROLES, Membership, Organisation
 from roer.plans.models import Action, ActionStatus, ProgressNote
 from roer.scans.models import Scan
 
@@ -39,7 +39,7 @@ class PlanRights:
 
     @property
     def can_plan(self) -> bool:
-        return self.role == Role.BEHEERDER
+        return self.role in MANAGING_ROLES
 
     def can_update(self, action: Action) -> bool:
         """Status and progress notes: the scan managers and the action's own owner."""

@@ -26,6 +26,8 @@ class ScanState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed, results being prepared")
     FIGURES_READY = "figures_ready", _("Closed")
+    # Stopped before anyone answered; kept so that its invitees' links say so instead of "unknown link".
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 CLOSED_STATES = frozenset({ScanState.CLOSED, ScanState.FIGURES_READY})
@@ -76,6 +78,23 @@ class Scan(models.Model):
         blank=True,
         max_length=2000,
         help_text=_("A short introduction by the scan manager, printed above the report's key messages."),
+    )
+    # The invitation and reminder e-mails in this scan's own words; empty fields use Roer's text.
+    invitation_subject = models.CharField(_("subject of the invitation"), max_length=150, blank=True)
+    invitation_text = models.TextField(_("text of the invitation"), max_length=3000, blank=True)
+    reminder_subject = models.CharField(_("subject of the reminder"), max_length=150, blank=True)
+    reminder_text = models.TextField(_("text of the reminder"), max_length=3000, blank=True)
+    mail_sender_name = models.CharField(
+        _("sender's name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name the e-mail comes from, for example “Gemeente Dijkstad”."),
+    )
+    mail_signatory = models.CharField(
+        _("signed by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who signs the e-mail, for example “J. de Vries, gemeentesecretaris”."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from roer.organisations.access import check_access
-from roer.organisations.models import Role
+from roer.organisations.models import MANAGING_ROLES
 from roer.scans.models import Invitation, Mailing, Scan
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ class ScanAccess:
 
     @property
     def can_manage(self) -> bool:
-        return self.role == Role.BEHEERDER
+        return self.role in MANAGING_ROLES
 
 
 def get_scan_for_user(user: User | AnonymousUser, code: uuid.UUID, *, manage: bool = False) -> ScanAccess:

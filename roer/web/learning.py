@@ -40,7 +40,7 @@ from roer.learning.selectors import (
 )
 from roer.lib.errors import DomainError
 from roer.organisations.access import OrganisationAccess, get_organisation_for_user, is_platform_admin
-from roer.organisations.models import Organisation, Role
+from roer.organisations.models import MANAGING_ROLES, Organisation
 
 CASES_PER_PAGE = 20
 
@@ -137,7 +137,7 @@ def offer_consent(request: AuthenticatedHttpRequest, offer_id: int) -> HttpRespo
 def offer_withdraw(request: AuthenticatedHttpRequest, offer_id: int) -> HttpResponse:
     """Withdraw an offer: its scan managers and its contact person may."""
     access = get_offer_for_user(request.user, offer_id)
-    if not (access.role == Role.BEHEERDER or access.is_contact):
+    if not (access.role in MANAGING_ROLES or access.is_contact):
         raise PermissionDenied
     try:
         services.offer_withdraw(offer=access.offer, user=request.user)

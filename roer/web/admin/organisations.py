@@ -39,14 +39,18 @@ class ScopedMemberships:
 
 class MembershipInline(ScopedMemberships, admin.TabularInline[Membership, Any]):
     model = Membership
+    fk_name = "user"
     extra = 1
     autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role"]
 
 
 class OrganisationMembershipInline(ScopedMemberships, admin.TabularInline[Membership, Organisation]):
     model = Membership
+    fk_name = "organisation"
     extra = 1
     autocomplete_fields = ["user"]
+    fields = ["user", "role"]
 
 
 @admin.register(Organisation)
