@@ -302,7 +302,7 @@ def seed_demo(*, base_url: str) -> SeedReport:
     _user("admin@roer.example", superuser=True, full_name="Platformbeheer")
     consultant = _user("adviseur@roer.example", full_name="Anne Adviseur")
     report.logins.append(DemoLogin("admin@roer.example", "platform administrator (Django admin)"))
-    report.logins.append(DemoLogin("adviseur@roer.example", "consultant: scan manager of all three municipalities"))
+    report.logins.append(DemoLogin("adviseur@roer.example", "consultant of all three municipalities (portfolio)"))
 
     for showcase in SHOWCASES:
         manager = _user(f"beheerder@{showcase.slug}.example", full_name=f"Beheerder {showcase.name.split()[-1]}")
@@ -311,7 +311,7 @@ def seed_demo(*, base_url: str) -> SeedReport:
             _seed_showcase(showcase, version, manager)
             report.created_organisations.append(showcase.name)
         organisation = Organisation.objects.get(name=showcase.name)
-        Membership.objects.get_or_create(user=consultant, organisation=organisation, defaults={"role": Role.BEHEERDER})
+        Membership.objects.get_or_create(user=consultant, organisation=organisation, defaults={"role": Role.ADVISEUR})
 
     dijkstad = Organisation.objects.get(name=SHOWCASES[0].name)
     reader = _user("lezer@dijkstad.example", full_name="Lezer Dijkstad")

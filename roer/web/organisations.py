@@ -16,6 +16,8 @@ from roer.lifecycle.queue import failed_task_count
 from roer.organisations.access import get_organisation_for_user, is_platform_admin, organisations_for_user
 from roer.organisations.models import Membership, Role
 from roer.results.selectors import scans_with_counts
+from roer.scans.portfolio import portfolio_shown
+from roer.web.portfolio import remember_portfolio
 
 
 @login_required
@@ -24,6 +26,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = list(organisations_for_user(request.user).annotate(scan_count=Count("scans")).order_by("name"))
     roles = dict(Membership.objects.filter(user=request.user).values_list("organisation_id", "role"))
     rows = [(organisation, Role(roles.get(organisation.pk, Role.BEHEERDER)).label) for organisation in organisations]
+    admin = is_platform_admin(request.user)
+    # the header's link to the portfolio, from the roles just read (see roer/web/portfolio.py)
+    remember_portfolio(
+        request.session, portfolio_shown(Role.BEHEERDER if admin else roles.get(org.pk, "") for org in organisations)
+    )
     failed = failed_task_count() if is_platform_admin(request.user) else 0
     return render(request, "organisations/dashboard.html", {"rows": rows, "failed_tasks": failed})
 
