@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roer.responses.models import Response
@@ -41,11 +42,29 @@ class Export:
 
 
 def export_for(scan: Scan, name: str, language: str) -> Export:
-    """The named export of a scan whose figures are ready, with texts in the given language."""
+    """The named export of a scan whose figures are ready, with texts in the given language (and, for the
+    spreadsheet, a sheet on what it is an export of)."""
     if name == "open-answers":
-        return open_answer_export(scan, language)
-    results = scan_results(scan)
-    return aggregated_export(results, language) if name == "scores" else respondent_export(results)
+        export = open_answer_export(scan, language)
+    else:
+        results = scan_results(scan)
+        export = aggregated_export(results, language) if name == "scores" else respondent_export(results)
+    export.sheets.append(about_sheet(scan))
+    return export
+
+
+def about_sheet(scan: Scan) -> tuple[str, list[str], list[Sequence[object]]]:
+    """The scan an export belongs to and its dates, as dates (days only: no time of day is exported)."""
+    closed_on = timezone.localdate(scan.closed_at) if scan.closed_at else ""
+    rows: list[Sequence[object]] = [
+        [_("organisation"), scan.organisation.name],
+        [_("scan"), scan.title],
+        [_("opens on"), scan.opens_on],
+        [_("closes on"), scan.closes_on],
+        [_("closed on"), closed_on],
+        [_("exported on"), timezone.localdate()],
+    ]
+    return (_("about"), [_("subject"), _("value")], rows)
 
 
 def _number(value: float | None, places: int = 4) -> float | str:

@@ -13,14 +13,22 @@ of what it takes for a field:
   that splits there anyway, each piece still starts with an apostrophe, never with a formula.
 A segment that already starts with an apostrophe gets a second one, so `unescape_cell` gives back
 exactly the text that was written.
-XLSX: every text is written as a string cell, which a spreadsheet never evaluates; nothing is changed.
+Two CSV dialects: the plain one (comma, decimal point, no byte-order mark) for programs, and Excel-NL
+(semicolon, decimal comma, a UTF-8 byte-order mark, CRLF), which Excel with Dutch regional settings opens
+in columns by a double click; without them it shows every line in one column.
+XLSX: every text is written as a string cell, which a spreadsheet never evaluates; nothing is changed. A
+sheet has its header frozen, an autofilter and column widths; a date is a real date cell.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain, islice
 from typing import IO
 
 import xlsxwriter
@@ -69,19 +77,64 @@ def _text_field(value: object) -> str:
     return text
 
 
-def csv_row(row: Sequence[object]) -> str:
-    """One line of CSV (comma-separated, as the csv module's excel dialect), every cell made safe from
-    being read as a formula; a number is written unquoted, so it stays a number."""
+class ExcelNl(csv.excel):
+    """Excel with Dutch regional settings: the list separator is a semicolon (the comma is the decimal sign)."""
+
+    delimiter = ";"
+
+
+csv.register_dialect("excel-nl", ExcelNl)
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """A csv module dialect (separator, quote, line end) with what it leaves out: the decimal sign and
+    whether the file starts with a byte-order mark."""
+
+    name: str
+    dialect: type[csv.Dialect]
+    decimal: str
+    bom: bool
+
+
+PLAIN = CsvDialect("plain", csv.excel, decimal=".", bom=False)
+EXCEL_NL = CsvDialect("excel-nl", ExcelNl, decimal=",", bom=True)
+CSV_DIALECTS = {dialect.name: dialect for dialect in (PLAIN, EXCEL_NL)}
+
+
+def csv_row(row: Sequence[object], dialect: CsvDialect = PLAIN) -> str:
+    """One line of CSV in the dialect, every cell made safe from being read as a formula (quoted when it
+    holds any separator, whatever the dialect's own); a number is written unquoted, so it stays a number."""
     # The type test inline, as this runs for every cell of a respondent export (mostly numbers and blanks).
     fields = [str(cell) if type(cell) in _NUMBERS else _text_field(cell) for cell in row]
-    return ",".join(fields) + "\r\n"
+    if dialect.decimal != ".":
+        fields = [
+            str(cell).replace(".", dialect.decimal) if type(cell) is float else field
+            for cell, field in zip(row, fields, strict=True)
+        ]
+    return dialect.dialect.delimiter.join(fields) + dialect.dialect.lineterminator
 
 
-def csv_lines(export: Export) -> Iterator[str]:
-    yield "\ufeff"  # a byte-order mark, so spreadsheets read the file as UTF-8
-    yield csv_row(export.header)
+def csv_lines(export: Export, dialect: CsvDialect = PLAIN) -> Iterator[str]:
+    if dialect.bom:
+        yield "\ufeff"  # a byte-order mark, so Excel reads the file as UTF-8
+    yield csv_row(export.header, dialect)
     for row in export.rows:
-        yield csv_row(row)
+        yield csv_row(row, dialect)
+
+
+# Characters of the widest cell among the first rows, in Excel's character units, and the bounds of a width.
+_WIDTH_SAMPLE = 200
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def _widths(header: Sequence[object], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Column widths from the header and the first rows (the rest streams by, in constant memory)."""
+    widths = [float(len(str(name)) + 2) for name in header]
+    for row in rows:
+        for column, value in enumerate(row[: len(widths)]):
+            widths[column] = max(widths[column], len(str(value)) + 2.0)
+    return [min(max(width, _MIN_WIDTH), _MAX_WIDTH) for width in widths]
 
 
 def xlsx_file(export: Export) -> IO[bytes]:
@@ -92,8 +145,15 @@ def xlsx_file(export: Export) -> IO[bytes]:
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
     bold = workbook.add_format({"bold": True})
-    for title, header, rows in [(export.name, export.header, export.rows), *export.sheets]:
+    day = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    for title, header, all_rows in [(export.name, export.header, export.rows), *export.sheets]:
         sheet = workbook.add_worksheet(title[:31])
+        iterator = iter(all_rows)
+        first = list(islice(iterator, _WIDTH_SAMPLE))
+        rows = chain(first, iterator)
+        for column, width in enumerate(_widths(header, first)):
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
         for column, name in enumerate(header):
             sheet.write_string(0, column, str(name), bold)
         # The methods behind XlsxWriter's write_number and write_string: the public ones are decorators
@@ -101,6 +161,7 @@ def xlsx_file(export: Export) -> IO[bytes]:
         # (3.6 million cells). XlsxWriter's version is pinned in pyproject.toml, and the tests read
         # every export back (tests/reports).
         write_number, write_string = sheet._write_number, sheet._write_string
+        number = 0
         for number, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
                 kind = type(value)
@@ -110,8 +171,12 @@ def xlsx_file(export: Export) -> IO[bytes]:
                     continue
                 elif isinstance(value, int | float):
                     write_number(number, column, value, None)
+                elif isinstance(value, datetime.date):
+                    sheet.write_datetime(number, column, value, day)
                 else:
                     write_string(number, column, str(value), None)
+        if header:
+            sheet.autofilter(0, 0, number, len(header) - 1)
     workbook.close()
     handle.seek(0)
     return handle

@@ -36,7 +36,7 @@ from roer.reports.figures_file import CSV_HEADER, figures_document, figures_rows
 from roer.reports.forms import ForewordForm
 from roer.reports.models import ExportFile, ExportFormat, ExportName, FileStatus, ReportKind
 from roer.reports.rendering import report_html
-from roer.reports.writers import csv_lines, csv_row, xlsx_file
+from roer.reports.writers import CSV_DIALECTS, PLAIN, CsvDialect, csv_lines, csv_row, xlsx_file
 from roer.results.selectors import scan_results
 from roer.scans.models import Scan
 from roer.scans.selectors import ScanAccess, get_scan_for_user
@@ -52,6 +52,19 @@ def _scan_with_figures(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, 
 
 def _filename(scan: Scan, kind: str, extension: str) -> str:
     return f"roer-{slugify(scan.organisation.name)}-{slugify(scan.title)}-{kind}.{extension}"
+
+
+def _dialect(request: AuthenticatedHttpRequest) -> CsvDialect:
+    """The CSV dialect asked for with ?dialect= (plain when absent); an unknown one is a 404."""
+    name = request.GET.get("dialect", PLAIN.name)
+    if name not in CSV_DIALECTS:
+        raise Http404
+    return CSV_DIALECTS[name]
+
+
+def _csv_filename(filename: str, dialect: CsvDialect) -> str:
+    """The dialect in the name too, so that both files can sit side by side in a downloads folder."""
+    return filename if dialect is PLAIN else filename.replace(".csv", f"-{dialect.name}.csv")
 
 
 def _language() -> str:
@@ -106,9 +119,10 @@ def report_pdf(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: st
 @login_required
 def figures_file(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, extension: str) -> HttpResponseBase:
     """Every published number with its sufficient statistics, for anyone who may read the results: as
-    JSON (everything, with the rules) or CSV (the cells)."""
+    JSON (everything, with the rules) or CSV (the cells, plain or ?dialect=excel-nl)."""
     if extension not in {"json", "csv"}:
         raise Http404
+    dialect = _dialect(request)
     access = _scan_with_figures(request, scan_code)
     scan = access.scan
     document = figures_document(scan_results(scan))
@@ -125,8 +139,11 @@ def figures_file(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, extens
         )
     else:
         table: list[Sequence[object]] = [CSV_HEADER, *figures_rows(document)]
-        lines = (csv_row(row) for row in table)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        lines = (csv_row(row, dialect) for row in table)
+        response = StreamingHttpResponse(
+            ["\ufeff", *lines] if dialect.bom else lines, content_type="text/csv; charset=utf-8"
+        )
+        filename = _csv_filename(filename, dialect)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -146,11 +163,14 @@ def report_foreword(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> 
     return redirect("reports:report", access.scan.code, kind if kind in ReportKind.values else "summary")
 
 
-def _streamed(scan: Scan, name: str, extension: str, language: str) -> HttpResponseBase:
+def _streamed(scan: Scan, name: str, extension: str, language: str, dialect: CsvDialect) -> HttpResponseBase:
     data = export_for(scan, name, language)
     filename = _filename(scan, name, extension)
     if extension == "csv":
-        response: HttpResponseBase = StreamingHttpResponse(csv_lines(data), content_type="text/csv; charset=utf-8")
+        filename = _csv_filename(filename, dialect)
+        response: HttpResponseBase = StreamingHttpResponse(
+            csv_lines(data, dialect), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(
@@ -165,9 +185,11 @@ def _streamed(scan: Scan, name: str, extension: str, language: str) -> HttpRespo
 @login_required
 def export(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, name: str, extension: str) -> HttpResponseBase:
     """A small scan's export is written while it downloads; a large one is made by a worker, and this
-    page shows how far it is (POST asks for it)."""
+    page shows how far it is (POST asks for it). A CSV comes plain or, with ?dialect=excel-nl, for Excel
+    with Dutch settings; a worker's file is plain (its record has no dialect), which the page says."""
     if name not in ExportName.values or extension not in ExportFormat.values:
         raise Http404
+    dialect = _dialect(request)
     access = _scan_with_figures(request, scan_code, manage=True)
     scan, language = access.scan, _language()
     if request.method == "POST":
@@ -180,11 +202,18 @@ def export(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, name: str, e
             action=AuditAction.EXPORT_DOWNLOADED,
             subject=f"{scan.title}: {name}.{extension}",
         )
-        return _streamed(scan, name, extension, language)
+        return _streamed(scan, name, extension, language, dialect)
     current = scan.export_files.filter(
         name=name, extension=extension, language=language, expires_at__gt=timezone.now()
     ).first()
-    context = {"scan": scan, "organisation": scan.organisation, "export": current, "name": name, "extension": extension}
+    context = {
+        "scan": scan,
+        "organisation": scan.organisation,
+        "export": current,
+        "name": name,
+        "extension": extension,
+        "plain_instead": extension == "csv" and dialect is not PLAIN,
+    }
     return render(request, "reports/export_status.html", context)
 
 
