@@ -264,3 +264,75 @@ def test_the_admin_deletes_an_organisation_whose_invitations_were_sent_and_lists
     assert "token for invitation" not in confirmation
     root.post(url, {"post": "yes"})
     assert not Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+@pytest.fixture
+def forty_namesakes(instrument_version):  # type: ignore[no-untyped-def]
+    """Forty organisations that each run a scan titled as the instrument: what the admin showed forty
+    identical "Digitaal leiderschap" choices for."""
+    from tests.factories import OrganisationFactory, ScanFactory
+
+    return [
+        ScanFactory(
+            organisation=OrganisationFactory(name=f"Gemeente {number:02d}"),
+            instrument_version=instrument_version,
+            title="Digitaal leiderschap",
+        )
+        for number in range(40)
+    ]
+
+
+def _scan_choices(page: str) -> list[str]:
+    import html
+    import re
+
+    # the scan filter's links carry ?scan=<code>; their text is the choice's label
+    return [html.unescape(label).strip() for label in re.findall(r'href="\?scan=[0-9a-f-]+"[^>]*>([^<]+)<', page)]
+
+
+def test_the_invitation_list_tells_forty_namesake_scans_apart(root, forty_namesakes):
+    for scan in forty_namesakes:
+        InvitationFactory(scan=scan, group=scan.groups.get(kind=GroupKind.MEDEWERKERS))
+    page = root.get(reverse("admin:scans_invitation_changelist")).content.decode()
+    choices = _scan_choices(page)
+    assert len(choices) == 40
+    assert len(set(choices)) == 40  # every label different
+    assert "Gemeente 07 – Digitaal leiderschap (15-03-2026)" in choices
+    assert "Gemeente 07 – Digitaal leiderschap" in page  # the list's scan column too
+    chosen = forty_namesakes[7]
+    filtered = root.get(reverse("admin:scans_invitation_changelist") + f"?scan={chosen.code}")
+    assert filtered.status_code == 200
+    assert list(filtered.context["cl"].result_list) == list(Invitation.objects.filter(scan=chosen))
+    assert not root.get(reverse("admin:scans_invitation_changelist") + "?scan=nonsense").context["cl"].result_list
+
+
+def test_a_staff_member_chooses_only_among_the_scans_of_their_organisation(staff_of_alfa, scan, forty_namesakes):
+    for other in [scan, *forty_namesakes]:
+        InvitationFactory(scan=other, group=other.groups.get(kind=GroupKind.MEDEWERKERS))
+    page = staff_of_alfa.get(reverse("admin:scans_invitation_changelist")).content.decode()
+    assert _scan_choices(page) == [f"{scan.organisation.name} – {scan.title} ({scan.opens_on:%d-%m-%Y})"]
+    theirs = forty_namesakes[0]
+    filtered = staff_of_alfa.get(reverse("admin:scans_invitation_changelist") + f"?scan={theirs.code}")
+    assert not filtered.context["cl"].result_list  # another organisation's scan by its code: nothing
+
+
+def test_an_invitation_form_would_offer_labelled_scans_and_groups_of_the_visitors_organisations(
+    scan, forty_namesakes, rf
+):  # type: ignore[no-untyped-def]
+    from roer.web.admin.scans import InvitationAdmin
+    from tests.factories import MembershipFactory
+
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, organisation=scan.organisation)
+    request = rf.get("/admin/scans/invitation/")
+    request.user = user
+    model_admin = InvitationAdmin(Invitation, admin.site)
+    scans = model_admin.formfield_for_foreignkey(Invitation._meta.get_field("scan"), request)
+    assert [scans.label_from_instance(found) for found in scans.queryset] == [
+        f"{scan.organisation.name} – {scan.title} ({scan.opens_on:%d-%m-%Y})"
+    ]
+    groups = model_admin.formfield_for_foreignkey(Invitation._meta.get_field("group"), request)
+    labels = [groups.label_from_instance(group) for group in groups.queryset]
+    assert len(labels) == scan.groups.count()
+    assert len(set(labels)) == len(labels)
+    assert all(label.startswith(f"{scan.organisation.name} – {scan.title} – ") for label in labels)

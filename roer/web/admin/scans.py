@@ -8,6 +8,7 @@ Invitations are added on the invitee page; here they can only be looked at and, 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -22,9 +23,17 @@ from roer.lifecycle import editing
 from roer.scans.forms import MAX_THRESHOLD, MIN_THRESHOLD
 from roer.scans.models import Invitation, RespondentGroup, Scan
 from roer.scans.services import anonymity_problems
-from roer.web.admin.scoping import OrganisationScoped, ReadOnly
+from roer.web.admin.scoping import OrganisationScoped, ReadOnly, is_superuser, staff_user
 
 EDITABLE = ["title", "opens_on", "closes_on", "retention_days"]
+
+
+def scans_for(request: HttpRequest) -> QuerySet[Scan]:
+    """The scans a staff member may see here: every scan for a platform administrator, else those of
+    their own organisations (as `OrganisationScoped`)."""
+    if is_superuser(request):
+        return Scan.objects.all()
+    return Scan.objects.filter(organisation__memberships__user=staff_user(request)).distinct()
 
 
 class RespondentGroupInline(admin.TabularInline[RespondentGroup, Scan]):
@@ -133,21 +142,98 @@ class ScanAdmin(OrganisationScoped[Scan]):
             self.delete_model(request, scan)
 
 
+def scan_label(scan: Scan) -> str:
+    """A scan as a choice: many organisations run a scan with the instrument's name as its title, so the
+    title alone ("Digitaal leiderschap", forty times) tells none apart."""
+    return f"{scan.organisation.name} – {scan.title} ({scan.opens_on:%d-%m-%Y})"
+
+
+def group_label(group: RespondentGroup) -> str:
+    return f"{group.scan.organisation.name} – {group.scan.title} – {group.get_kind_display()}"
+
+
+class ScanChoiceField(forms.ModelChoiceField[Scan]):
+    def label_from_instance(self, obj: Scan) -> str:
+        return scan_label(obj)
+
+
+class GroupChoiceField(forms.ModelChoiceField[RespondentGroup]):
+    def label_from_instance(self, obj: RespondentGroup) -> str:
+        return group_label(obj)
+
+
+class ScanFilter(admin.SimpleListFilter):
+    """The invitations of one scan, chosen among the scans of the visitor's own organisations."""
+
+    title = _("scan")
+    parameter_name = "scan"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        visible = model_admin.get_queryset(request).values("scan")
+        scans = (
+            Scan.objects.filter(pk__in=visible)
+            .select_related("organisation")
+            .order_by("organisation__name", "-opens_on", "title")
+        )
+        return [(str(scan.code), scan_label(scan)) for scan in scans]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            code = uuid.UUID(value)
+        except ValueError:
+            return queryset.none()  # not a scan's code: nothing, rather than everything
+        return queryset.filter(scan__code=code)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnly[Invitation]):
     """Invitations hold personal data (e-mail addresses); who answered what is not stored anywhere.
 
     Whether a person answered, and how often they were reminded, is not shown, filtered, searched or
-    accepted in the address: beside the answer dates it would tell when each person answered."""
+    accepted in the address: beside the answer dates it would tell when each person answered. A scan
+    and a group are shown with their organisation (and a group with its scan), and a choice of them is
+    limited to the visitor's organisations and, for a group, to the invitation's scan."""
 
     organisation_path = "scan__organisation"
-    list_display = ["email", "scan", "group", "sent_at"]
-    list_filter = [("scan__organisation", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["email", "scan_name", "group", "sent_at"]
+    list_filter = [("scan__organisation", admin.RelatedOnlyFieldListFilter), ScanFilter]
     allowed_lookups = ("scan__organisation",)
     search_fields = ["email"]
-    list_select_related = ["scan", "group"]
-    fields = ("email", "scan", "group", "language", "created_at", "sent_at")
+    list_select_related = ["scan__organisation", "group"]
+    fields = ("email", "scan_name", "group", "language", "created_at", "sent_at")
     readonly_fields = fields
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if lookup == ScanFilter.parameter_name:
+            return True  # the filter's own parameter, a scan's code, which ScanFilter checks
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("scan"), ordering="scan__title")
+    def scan_name(self, obj: Invitation) -> str:
+        return scan_label(obj.scan)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Should a form ever choose an invitation's scan or group (this page only shows them)."""
+        if db_field.name == "scan":
+            kwargs["form_class"] = ScanChoiceField
+            kwargs["queryset"] = (
+                scans_for(request).select_related("organisation").order_by("organisation__name", "title")
+            )
+        elif db_field.name == "group":
+            groups = RespondentGroup.objects.filter(scan__in=scans_for(request)).select_related("scan__organisation")
+            kwargs["form_class"] = GroupChoiceField
+            kwargs["queryset"] = groups.order_by("scan__organisation__name", "scan__title", "kind")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Invitation | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        group = form.base_fields.get("group")
+        if obj is not None and group is not None:
+            group.queryset = group.queryset.filter(scan=obj.scan_id)  # type: ignore[attr-defined]  # its own scan's
+        return form
 
     def has_delete_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
