@@ -192,6 +192,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Roer <roer@localhost>")
+# Where visitors report an accessibility problem or ask about their data (the public statements name it).
+ROER_ACCESSIBILITY_CONTACT = env_str("ROER_ACCESSIBILITY_CONTACT", DEFAULT_FROM_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------------------

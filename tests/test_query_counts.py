@@ -210,3 +210,32 @@ def test_the_learning_pages_do_not_grow_with_the_peers_and_cases(alice_client, o
     case = strong[0].cases.get()
     # session, user, case with organisation, whether a scan manager of it, newest version
     assert queries(alice_client, f"/learning/cases/{case.code}/") == 5
+
+
+@pytest.mark.parametrize("clients", [1, 5])
+def test_the_portfolio_pages_do_not_grow_with_the_clients_and_scans(instrument_version, clients):
+    from tests.conftest import client_for
+    from tests.factories import OrganisationFactory, ScanFactory, UserFactory
+    from tests.portfolio.conftest import client_of
+
+    consultant = UserFactory()
+    for number in range(clients):
+        organisation = client_of(consultant, f"Gemeente Klant {number}")
+        closed_scan_with(organisation, instrument_version, {"medewerkers": [3] * 5})
+        InvitationFactory(scan=ScanFactory(organisation=organisation, instrument_version=instrument_version))
+    closed_scan_with(OrganisationFactory(), instrument_version, {"medewerkers": [3] * 5})  # no member: not read
+    client = client_for(consultant)
+    # session, user, clients; board: + scans, their groups, invited, stored and counted answers, published figures;
+    # report: + scans with figures, published figures; new: + instruments (and the newest), clients, source scans
+    counted = {
+        page: queries(client, f"/portfolio/{page}")
+        for page in ("", "report/", "report.csv", "scans/new/", "scans/created/")
+    }
+    assert counted == {"": 9, "report/": 5, "report.csv": 5, "scans/new/": 8, "scans/created/": 3}
+
+
+@pytest.mark.parametrize("page", ["/method/", "/accessibility/", "/privacy/"])
+def test_the_public_pages_ask_nothing_of_a_visitor_and_only_the_session_of_a_member(client, alice_client, page):
+    """The method page reads a file (cached per modification time), the statements the settings."""
+    assert queries(client, page) == 0
+    assert queries(alice_client, page) == 2  # session, user (for the header)

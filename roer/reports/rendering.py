@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from roer.plans.selectors import measured_at
@@ -48,5 +50,7 @@ def report_html(
             # a web page says what still waits for review; a PDF holds only what was published
             open_answers_pending=pending_count(scan) if kind == "full" and not for_pdf else 0,
             foreword_form=None if for_pdf else ForewordForm(initial={"foreword": scan.report_foreword}),
+            # the method page; a PDF travels without its site, so it gets the whole address
+            method_url=(settings.ROER_BASE_URL if for_pdf else "") + reverse("method"),
         )
         return render_to_string(f"reports/{kind}.html", context, request=request)

@@ -9,8 +9,10 @@ from roer.web import (
     learning,
     open_answers,
     organisations,
+    pages,
     plan_files,
     plans,
+    portfolio,
     questionnaire,
     reports,
     resident_printing,
@@ -113,6 +115,15 @@ learning_urls = [
     path("learning/moderation/", learning.moderation, name="moderation"),
 ]
 
+# A consultant's portfolio: every client's scans, the anonymised report, one scan for several clients.
+portfolio_urls = [
+    path("portfolio/", portfolio.board, name="board"),
+    path("portfolio/report/", portfolio.report, name="report"),
+    path("portfolio/report.csv", portfolio.report_csv, name="report_csv"),
+    path("portfolio/scans/new/", portfolio.scans_new, name="scans_new"),
+    path("portfolio/scans/created/", portfolio.scans_created, name="created"),
+]
+
 result_urls = [
     path("scans/<uuid:scan_code>/results/", results.results, name="scan"),
 ]
@@ -150,6 +161,7 @@ urlpatterns = [
     path("", include((learning_urls, "learning"))),
     path("", include((plan_urls, "plans"))),
     path("", include((report_urls, "reports"))),
+    path("", include((portfolio_urls, "portfolio"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
     # Before the admin's own pattern (roer/urls.py includes these first): its log-in, throttled the same way.
     path("admin/login/", accounts.admin_login, name="admin_login"),
@@ -159,6 +171,9 @@ urlpatterns = [
     path("ready/", ready, name="ready"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", accounts.account, name="account"),
+    path("method/", pages.method, name="method"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(

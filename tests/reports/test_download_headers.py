@@ -158,6 +158,16 @@ def _resident_batch_file(name: str) -> Case:
     return case
 
 
+def _portfolio_report(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    from roer.organisations.models import Role
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    url = reverse("portfolio:report_csv")
+    yield 403, client.get(url)  # the scan manager of one organisation has no portfolio
+    MembershipFactory(user=alice, organisation=OrganisationFactory(), role=Role.ADVISEUR)
+    yield 200, client.get(url)
+
+
 CASES: dict[str, list[Case]] = {
     "reports:report": [_report],
     "reports:pdf": [_pdf],
@@ -174,6 +184,7 @@ CASES: dict[str, list[Case]] = {
     # The letters and their codes: a file of codes anyone could answer with, which belongs in no cache.
     "residents:letters_file": [_resident_batch_file("letters_file")],
     "residents:letters_codes": [_resident_batch_file("letters_codes")],
+    "portfolio:report_csv": [_portfolio_report],
 }
 
 
