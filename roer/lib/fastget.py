@@ -38,7 +38,9 @@ class Select:
         for part in parts:
             opts = part.model._meta
             names = list(dict.fromkeys([opts.pk.name, *part.fields]))
-            fields = [_concrete(part.model, name) for name in names]
+            # In the model's own order: Model.from_db pairs a partial row with the fields in that order.
+            order = {field.name: index for index, field in enumerate(opts.concrete_fields)}
+            fields = sorted((_concrete(part.model, name) for name in names), key=lambda field: order[field.name])
             self._columns.append((part, fields))
             selected += [f"{part.alias}.{quote(str(field.column))}" for field in fields]
         self.sql = f"SELECT {', '.join(selected)} {joins} WHERE {where}{suffix}"

@@ -35,6 +35,7 @@ class LinkState(StrEnum):
     SUBMITTED = "submitted"
     NOT_YET_OPEN = "not_yet_open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def link_state_of(state: ScanState) -> LinkState:
         return LinkState.NOT_YET_OPEN
     if state is ScanState.OPEN:
         return LinkState.VALID
+    if state is ScanState.CANCELLED:
+        return LinkState.CANCELLED
     return LinkState.CLOSED
 
 
@@ -75,7 +78,7 @@ def _link_select() -> Select:
             Part(
                 Scan, "s", ["organisation", "instrument_version", "title", "opens_on", "closes_on", "state", "revision"]
             ),
-            Part(Organisation, "o", ["code", "name"]),
+            Part(Organisation, "o", ["code", "name", "primary_colour", "logo_updated_at"]),
             Part(RespondentGroup, "g", ["scan", "kind", "threshold"]),
             Part(ResponseDraft, "d", ["invitation", "sealed", "sealed_by", "unsealed"]),
         )
