@@ -17,6 +17,7 @@ class TemplatedEmail:
     to: str
     language: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    from_email: str | None = None  # None: DEFAULT_FROM_EMAIL
 
     def build(self) -> EmailMultiAlternatives:
         with translation.override(self.language):
@@ -24,6 +25,8 @@ class TemplatedEmail:
             subject = render_to_string(f"{self.template}_subject.txt", context).strip()
             text = render_to_string(f"{self.template}_body.txt", context)
             html = render_to_string(f"{self.template}_body.html", context)
-        message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[self.to])
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()), body=text, from_email=self.from_email, to=[self.to]
+        )
         message.attach_alternative(html, "text/html")
         return message

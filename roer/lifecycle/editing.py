@@ -7,12 +7,15 @@ from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext_lazy as _
 
+from roer.accounts.models import User
+from roer.audit.models import AuditAction
+from roer.audit.services import audit_record
 from roer.lib.errors import DomainError
 from roer.lifecycle import documents
 from roer.lifecycle.scan_life import CLOSED, NOT_CLOSED, guarded
-from roer.scans import services
+from roer.scans import mail_texts, services
 from roer.scans.invitees import Invitee
-from roer.scans.models import Invitation, RespondentGroup, Scan, ScanState
+from roer.scans.models import Invitation, MailingKind, RespondentGroup, Scan, ScanState
 
 EVERY_STATE = tuple(ScanState)
 
@@ -31,8 +34,8 @@ def scan_update(
     retention_days: int | None = None,
 ) -> Scan:
     """Title, dates and thresholds; a closed scan keeps its dates and thresholds (ValidationError). A
-    published scan's reports are made again with its new title."""
-    with guarded(scan, *EVERY_STATE) as locked:
+    published scan's reports are made again with its new title. A cancelled scan stays as it was."""
+    with guarded(scan, *NOT_CLOSED, *CLOSED) as locked:
         updated = services.scan_update(
             scan=locked,
             title=title,
@@ -57,11 +60,54 @@ def scan_foreword_set(*, scan: Scan, foreword: str) -> Scan:
         return locked
 
 
-def scan_delete(*, scan: Scan) -> None:
-    """Delete a scan nobody has answered (set up by mistake, or never used)."""
+MAIL_TEXT_FIELDS = (
+    "mail_sender_name",
+    "mail_signatory",
+    "invitation_subject",
+    "invitation_text",
+    "reminder_subject",
+    "reminder_text",
+)
+
+
+def scan_mail_texts_set(*, scan: Scan, user: User, texts: Mapping[str, str]) -> list[str]:
+    """The scan's own invitation and reminder, while it is planned or open (a closed scan sends nothing
+    more); returns the fields that changed, each change in the audit log."""
+    mail_texts.one_line_check(texts["mail_sender_name"])
+    mail_texts.one_line_check(texts["mail_signatory"])
+    for kind in MailingKind:
+        subject_field, text_field = mail_texts.fields_of(kind)
+        mail_texts.subject_check(texts[subject_field])
+        mail_texts.text_check(texts[text_field])
+    with guarded(scan, *NOT_CLOSED) as locked:
+        changed = [name for name in MAIL_TEXT_FIELDS if getattr(locked, name) != texts[name].strip()]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(locked, name, texts[name].strip())
+        locked.clean_fields(exclude=[field.name for field in Scan._meta.fields if field.name not in changed])
+        locked.save(update_fields=changed)
+        audit_record(
+            user=user,
+            organisation=locked.organisation,
+            action=AuditAction.MAIL_TEXT_CHANGED,
+            subject=f"{locked.title}: {', '.join(changed)}",
+        )
+        return changed
+
+
+def scan_delete(*, scan: Scan, user: User) -> None:
+    """Delete a scan nobody has answered (set up by mistake, never used, or cancelled); the audit log
+    keeps who deleted which."""
     with guarded(scan, *EVERY_STATE) as locked:
         if locked.responses.exists():
             raise ScanHasAnswersError
+        audit_record(
+            user=user,
+            organisation=locked.organisation,
+            action=AuditAction.SCAN_DELETED,
+            subject=f"{locked.title} ({locked.opens_on:%d-%m-%Y})",
+        )
         documents.scan_files_delete(Scan.objects.filter(pk=locked.pk))
         locked.delete()
 

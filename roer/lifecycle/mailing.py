@@ -21,6 +21,7 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -32,11 +33,17 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from roer.accounts.models import User
+from roer.audit.models import AuditAction
+from roer.audit.services import audit_record
 from roer.lib.emails import TemplatedEmail
 from roer.lib.errors import DomainError
 from roer.lib.tokens import hash_token, new_token
-from roer.lifecycle.queue import gave_up
+from roer.lifecycle.queue import enqueue_once, gave_up
 from roer.lifecycle.scan_life import ANSWERABLE, NOT_CLOSED, ScanStateError, guarded
+from roer.organisations.access import role_in
+from roer.organisations.look import email_look
+from roer.organisations.models import MANAGING_ROLES
+from roer.scans import mail_texts
 from roer.scans.models import (
     ACTIVE_MAILING,
     AccessToken,
@@ -45,6 +52,7 @@ from roer.scans.models import (
     MailingKind,
     MailingRecipient,
     MailingStatus,
+    RespondentGroup,
     Scan,
     ScanState,
 )
@@ -234,21 +242,76 @@ def _end(mailing: Mailing, status: MailingStatus, run_id: uuid.UUID | None) -> N
         MailingRecipient.objects.filter(mailing=mailing).delete()
 
 
-def _message(mailing: Mailing, claim: _Claim) -> TemplatedEmail:
-    scan = mailing.scan
-    template = "scans/emails/reminder" if mailing.kind == MailingKind.REMINDERS else "scans/emails/invitation"
+def scan_email(
+    *, scan: Scan, kind: str, to: str, language: str, link: str, group: RespondentGroup | None
+) -> TemplatedEmail:
+    """A scan's invitation or reminder: Roer's text in the invitee's language, or the scan's own texts
+    (see roer.scans.mail_texts), from the scan's sender name at the installation's address."""
+    template = "scans/emails/reminder" if kind == MailingKind.REMINDERS else "scans/emails/invitation"
+    address = urlsplit(link)
+    context = {
+        "scan": scan,
+        "organisation": scan.organisation,
+        "look": email_look(scan.organisation, f"{address.scheme}://{address.netloc}"),
+        "group": group,
+        "link": link,
+        "closes_on": scan.closes_on,
+        **mail_texts.custom_context(scan, kind, link=link, language=language),
+    }
     return TemplatedEmail(
         template=template,
+        to=to,
+        language=language,
+        context=context,
+        from_email=mail_texts.sender_address(scan.mail_sender_name),
+    )
+
+
+def _message(mailing: Mailing, claim: _Claim) -> TemplatedEmail:
+    return scan_email(
+        scan=mailing.scan,
+        kind=mailing.kind,
         to=str(claim.invitation.email),
         language=claim.invitation.language,
-        context={
-            "scan": scan,
-            "organisation": scan.organisation,
-            "group": claim.invitation.group,
-            "link": answer_url(claim.token, mailing.base_url or settings.ROER_BASE_URL),
-            "closes_on": scan.closes_on,
-        },
+        link=answer_url(claim.token, mailing.base_url or settings.ROER_BASE_URL),
+        group=claim.invitation.group,
     )
+
+
+# The link in a test mail: it opens the page for a link that does not work, so a test answers nothing.
+SAMPLE_TOKEN = "voorbeeld"  # noqa: S105 - not a secret
+
+
+def sample_mail_request(*, scan: Scan, kind: str, user: User, language: str, base_url: str) -> None:
+    """Queue the scan's e-mail of this kind, with a sample link, to the user themself, in the language
+    they are using (only while the scan is planned or open: afterwards nothing is sent any more)."""
+    with guarded(scan, *NOT_CLOSED) as locked:
+        audit_record(
+            user=user,
+            organisation=locked.organisation,
+            action=AuditAction.TEST_MAIL_SENT,
+            subject=f"{locked.title}: {MailingKind(kind).label} -> {user.email}",
+        )
+        enqueue_once(send_sample_mail, locked.pk, kind, user.pk, language, base_url)
+
+
+@task()
+def send_sample_mail(scan_id: int, kind: str, user_id: int, language: str, base_url: str) -> bool:
+    """Send a test mail to the user who asked for it, if they may still manage the scan."""
+    scan = Scan.objects.select_related("organisation").filter(pk=scan_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if scan is None or user is None or not user.email or role_in(user, scan.organisation) not in MANAGING_ROLES:
+        return False
+    message = scan_email(
+        scan=scan,
+        kind=kind,
+        to=user.email,
+        language=language,
+        link=answer_url(SAMPLE_TOKEN, base_url or settings.ROER_BASE_URL),
+        group=None,
+    )
+    message.build().send()
+    return True
 
 
 @task()

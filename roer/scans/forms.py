@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.models import InstrumentVersion
+from roer.scans import mail_texts
 from roer.scans.models import GroupKind, MailingKind, RespondentGroup, Scan
 
 MIN_THRESHOLD = 3
@@ -136,6 +137,38 @@ class ScanEditForm(_ScanDatesMixin):
         return {group.kind: self.cleaned_data[f"threshold_{group.kind}"] for group in self.groups}
 
 
+def _a_year_later(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+class ScanCopyForm(_ScanDatesMixin):
+    """A copy of a scan for its next round: a new title and new dates; groups and thresholds stay."""
+
+    retention_days = None  # type: ignore[assignment]  # the copy keeps the scan's own
+    with_invitees = forms.BooleanField(
+        label=_("Invite the same people"),
+        required=False,
+        initial=True,
+        help_text=_("Their addresses are copied; nobody receives anything until you send the invitations."),
+    )
+
+    def __init__(self, *args: Any, scan: Scan, **kwargs: Any) -> None:
+        today = timezone.localdate()
+        opens_on = max(_a_year_later(scan.opens_on), today)
+        length = max(scan.closes_on - scan.opens_on, datetime.timedelta(days=0))
+        kwargs.setdefault("initial", {"title": scan.title, "opens_on": opens_on, "closes_on": opens_on + length})
+        super().__init__(*args, **kwargs)
+
+    def clean_closes_on(self) -> datetime.date:
+        closes_on: datetime.date = self.cleaned_data["closes_on"]
+        if closes_on < timezone.localdate():
+            raise ValidationError(_("The closing date of a new scan cannot lie in the past."))
+        return closes_on
+
+
 class _InviteeTargetForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("Group"),
@@ -188,3 +221,62 @@ class MailingPlanForm(forms.Form):
         help_text=_("Sent in the morning of that day, to everyone it applies to at that moment."),
         error_messages={"invalid": _("Enter a date, for example 2026-03-16.")},
     )
+
+
+class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A scan's own invitation and reminder: see roer.scans.mail_texts for the placeholders."""
+
+    class Meta:
+        model = Scan
+        fields = [
+            "mail_sender_name",
+            "mail_signatory",
+            "invitation_subject",
+            "invitation_text",
+            "reminder_subject",
+            "reminder_text",
+        ]
+        widgets = {
+            "invitation_text": forms.Textarea(attrs={"rows": 12}),
+            "reminder_text": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in MailingKind:
+            subject_field, text_field = mail_texts.fields_of(kind)
+            self.fields[subject_field].widget.attrs["placeholder"] = mail_texts.DEFAULT_SUBJECTS[kind]
+            self.fields[text_field].widget.attrs["placeholder"] = mail_texts.DEFAULT_TEXTS[kind]
+
+    def _one_line(self, name: str) -> str:
+        value: str = self.cleaned_data[name]
+        mail_texts.one_line_check(value)
+        return value.strip()
+
+    def clean_mail_sender_name(self) -> str:
+        return self._one_line("mail_sender_name")
+
+    def clean_mail_signatory(self) -> str:
+        return self._one_line("mail_signatory")
+
+    def _subject(self, name: str) -> str:
+        value: str = self.cleaned_data[name]
+        mail_texts.subject_check(value)
+        return value.strip()
+
+    def clean_invitation_subject(self) -> str:
+        return self._subject("invitation_subject")
+
+    def clean_reminder_subject(self) -> str:
+        return self._subject("reminder_subject")
+
+    def _text(self, name: str) -> str:
+        value: str = self.cleaned_data[name]
+        mail_texts.text_check(value)
+        return value.strip()
+
+    def clean_invitation_text(self) -> str:
+        return self._text("invitation_text")
+
+    def clean_reminder_text(self) -> str:
+        return self._text("reminder_text")
