@@ -4,6 +4,11 @@ What is deleted: each invitee's e-mail address, every link token, and answers th
 submitted (drafts are tied to a person). What stays: the invitations as anonymous counts (so response
 rates stay right), the anonymous responses, and every figure computed from them, so published results
 can still be recomputed.
+
+A cancelled scan (nobody answered) keeps its invitees' addresses and links for the same period, counted
+from the day it was cancelled, so that its links say "cancelled" and the scan can still be copied with its
+invitees for a new date; then they go as for a closed scan, and the scan itself stays as an empty record
+until a manager deletes it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from django_tasks import task
 
 from roer.lifecycle.scan_life import CLOSED, guarded
 from roer.responses.models import ResponseDraft
-from roer.scans.models import AccessToken, Invitation, Scan
+from roer.scans.models import AccessToken, Invitation, Scan, ScanState
 
 logger = logging.getLogger("roer.retention")
 
@@ -31,7 +36,7 @@ class Removed:
 
 
 def scan_personal_data_remove(*, scan: Scan) -> Removed:
-    with guarded(scan, *CLOSED) as locked:
+    with guarded(scan, *CLOSED, ScanState.CANCELLED) as locked:
         return _remove(locked)
 
 
@@ -54,9 +59,10 @@ def _remove(scan: Scan) -> Removed:
 
 
 def scans_due(today: datetime.date | None = None) -> list[Scan]:
-    """Closed scans whose retention period has ended and whose personal data is still there."""
+    """Closed and cancelled scans whose retention period has ended and whose personal data is still there."""
     today = today or timezone.localdate()
-    candidates = Scan.objects.closed().filter(personal_data_removed_at__isnull=True)
+    ended = Scan.objects.closed() | Scan.objects.filter(state=ScanState.CANCELLED)
+    candidates = ended.filter(personal_data_removed_at__isnull=True)
     return [scan for scan in candidates if scan.personal_data_due_on is not None and scan.personal_data_due_on <= today]
 
 

@@ -30,13 +30,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from roer.accounts.models import User
+from roer.audit.models import AuditAction
+from roer.audit.services import audit_record
 from roer.lib.errors import DomainError
 from roer.lib.fastget import Part, Select, column, table
 from roer.lifecycle import documents
 from roer.lifecycle.queue import runs_of
+from roer.responses.models import ResponseDraft
 from roer.results.figures import compute_figures
 from roer.results.models import ScanFigures
-from roer.scans.models import CLOSED_STATES, Scan, ScanState
+from roer.scans.models import CLOSED_STATES, Mailing, MailingStatus, Scan, ScanState
 
 logger = logging.getLogger("roer.lifecycle")
 
@@ -49,6 +53,7 @@ _REFUSALS = {
     ScanState.OPEN: _("This scan is still open."),
     ScanState.CLOSED: _("This scan is closed."),
     ScanState.FIGURES_READY: _("This scan is closed."),
+    ScanState.CANCELLED: _("This scan has been cancelled."),
 }
 
 
@@ -131,6 +136,31 @@ def scan_close(*, scan: Scan) -> Scan:
     with guarded(scan, *NOT_CLOSED, *CLOSED) as locked:
         if locked.state in NOT_CLOSED:
             _close(locked, timezone.now())
+    return locked
+
+
+class ScanAnsweredError(DomainError):
+    default_message = _("People have started answering this scan, so it cannot be cancelled. Close it instead.")
+
+
+def scan_cancel(*, scan: Scan, user: User) -> Scan:
+    """Stop a scan nobody has answered: its links then say it was cancelled, and nothing more is sent.
+
+    The check for answers runs under the scan's exclusive lock, which every save and submit shares
+    (`answering`), so an answer either was stored before and refuses the cancel, or comes after and
+    finds the scan cancelled. A saved draft counts as an answer: someone is working on it."""
+    with guarded(scan, *NOT_CLOSED) as locked:
+        if locked.responses.exists() or ResponseDraft.objects.filter(invitation__scan=locked).exists():
+            raise ScanAnsweredError
+        # A round queued or sending stops by itself at its next message (it finds the scan cancelled).
+        Mailing.objects.filter(scan=locked, status=MailingStatus.PLANNED).delete()
+        locked.state = ScanState.CANCELLED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["state", "closed_at"])
+        audit_record(
+            user=user, organisation=locked.organisation, action=AuditAction.SCAN_CANCELLED, subject=locked.title
+        )
+        logger.info("scan %s cancelled", locked.code)
     return locked
 
 

@@ -40,6 +40,7 @@ _STATUS = {
     LinkState.SUBMITTED: 200,
     LinkState.NOT_YET_OPEN: 200,
     LinkState.CLOSED: 410,
+    LinkState.CANCELLED: 410,
 }
 
 

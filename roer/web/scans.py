@@ -14,15 +14,24 @@ from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.lib.errors import DomainError
-from roer.lifecycle import editing, mailing
-from roer.lifecycle.scan_life import ScanStateError
+from roer.lifecycle import copying, editing, mailing
+from roer.lifecycle.scan_life import NOT_CLOSED, ScanStateError
+from roer.lifecycle.scan_life import scan_cancel as cancel_scan
 from roer.lifecycle.scan_life import scan_close as close_scan
 from roer.organisations.access import get_organisation_for_user
+from roer.results.closing import close_preview
 from roer.results.selectors import response_rates
 from roer.scans import services
-from roer.scans.forms import MailingPlanForm, PasteInviteesForm, ScanCreateForm, ScanEditForm, UploadInviteesForm
+from roer.scans.forms import (
+    MailingPlanForm,
+    PasteInviteesForm,
+    ScanCopyForm,
+    ScanCreateForm,
+    ScanEditForm,
+    UploadInviteesForm,
+)
 from roer.scans.invitees import ParsedInvitees, decode_upload, parse_csv, parse_pasted
-from roer.scans.models import MailingKind
+from roer.scans.models import MailingKind, ScanState
 from roer.scans.selectors import (
     get_invitation_in_scan,
     get_mailing_in_scan,
@@ -74,12 +83,16 @@ def scan_detail(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Http
         context["mailings"] = rounds
         context["active_mailing"] = next((round_ for round_ in rounds if round_.is_active), None)
         context["plan_form"] = MailingPlanForm()
+        context["copy_form"] = ScanCopyForm(scan=scan)
     return render(request, "scans/scan_detail.html", context)
 
 
 @login_required
 def scan_edit(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
     scan = get_scan_for_user(request.user, scan_code, manage=True).scan
+    if scan.current_state is ScanState.CANCELLED:
+        messages.error(request, _("This scan has been cancelled; it cannot be changed any more."))
+        return redirect("scans:detail", scan.code)
     form = ScanEditForm(request.POST or None, scan=scan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,6 +106,9 @@ def scan_edit(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpRe
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except ScanStateError as refused:
+            messages.error(request, refused.message)
+            return redirect("scans:detail", scan.code)
         else:
             messages.success(request, _("The scan has been saved."))
             return redirect("scans:detail", scan.code)
@@ -107,12 +123,56 @@ def scan_delete(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Http
         context = {"scan": scan, "organisation": scan.organisation, "answered": scan.responses.exists()}
         return render(request, "scans/scan_delete.html", context)
     try:
-        editing.scan_delete(scan=scan)
+        editing.scan_delete(scan=scan, user=request.user)
     except DomainError as refused:
         messages.error(request, refused.message)
         return redirect("scans:detail", scan.code)
     messages.success(request, _("The scan “%(title)s” has been deleted.") % {"title": scan.title})
     return redirect("organisations:detail", scan.organisation.code)
+
+
+@login_required
+def scan_cancel(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
+    """GET asks for confirmation; POST cancels a planned or open scan that nobody has started answering."""
+    scan = get_scan_for_user(request.user, scan_code, manage=True).scan
+    if request.method != "POST":
+        context = {
+            "scan": scan,
+            "organisation": scan.organisation,
+            "state": scan.current_state.value,
+            "answered": scan.invitations.filter(submitted=True).exists() or scan.responses.exists(),
+        }
+        return render(request, "scans/scan_cancel.html", context)
+    try:
+        cancel_scan(scan=scan, user=request.user)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The scan has been cancelled. Its links now say so."))
+    return redirect("scans:detail", scan.code)
+
+
+@login_required
+def scan_copy(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResponse:
+    """A new planned scan with this one's groups and thresholds (and, if chosen, its invitees)."""
+    scan = get_scan_for_user(request.user, scan_code, manage=True).scan
+    form = ScanCopyForm(request.POST or None, scan=scan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = copying.scan_copy(
+                scan=scan,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+                with_invitees=form.cleaned_data["with_invitees"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The copy has been made. Check its invitees before you send anything."))
+            return redirect("scans:detail", copy.code)
+    return render(request, "scans/scan_copy.html", {"form": form, "scan": scan, "organisation": scan.organisation})
 
 
 def _report_added(request: AuthenticatedHttpRequest, added: services.InviteesAdded, parsed: ParsedInvitees) -> None:
@@ -148,7 +208,7 @@ def scan_invitees(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         prefix="upload",
     )
     problems = []
-    if request.method == "POST" and scan.is_closed:
+    if request.method == "POST" and scan.current_state not in NOT_CLOSED:
         return _closed_for_invitees(request, scan.code)
     form = paste_form if source == "paste" else upload_form if source == "upload" else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -205,10 +265,13 @@ def scan_invitees(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
 
 
 @login_required
-@require_POST
 def invitation_remove(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, invitation_id: int) -> HttpResponse:
+    """GET asks for confirmation, naming the address and its group; POST removes the invitation."""
     scan = get_scan_for_user(request.user, scan_code, manage=True).scan
     invitation = get_invitation_in_scan(scan, invitation_id)
+    if request.method != "POST":
+        context = {"scan": scan, "organisation": scan.organisation, "invitation": invitation}
+        return render(request, "scans/invitation_remove.html", context)
     try:
         editing.invitation_remove(invitation=invitation)
     except DomainError as refused:
@@ -290,8 +353,16 @@ def scan_close(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpR
     """GET asks for confirmation; POST closes. Closing cannot be undone."""
     scan = get_scan_for_user(request.user, scan_code, manage=True).scan
     if request.method != "POST":
-        context = {"scan": scan, "organisation": scan.organisation, "counts": invitation_counts(scan)}
+        state = scan.current_state
+        context = {"scan": scan, "organisation": scan.organisation, "state": state.value}
+        if state in NOT_CLOSED:
+            context["counts"] = invitation_counts(scan)
+            context["preview"] = close_preview(scan)
         return render(request, "scans/scan_close.html", context)
-    close_scan(scan=scan)
-    messages.success(request, _("The scan has been closed."))
+    try:
+        close_scan(scan=scan)
+    except ScanStateError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The scan has been closed."))
     return redirect("scans:detail", scan.code)

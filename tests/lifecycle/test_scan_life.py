@@ -117,7 +117,7 @@ class TestTransitions:
         with pytest.raises(ScanStateError):
             scan_foreword_set(scan=scan, foreword="Te vroeg")
 
-    def test_only_a_scan_nobody_answered_can_be_deleted(self, alice_client, scan, other_scan):
+    def test_only_a_scan_nobody_answered_can_be_deleted(self, alice, alice_client, scan, other_scan):
         answer_directly(InvitationFactory(scan=scan, group=scan.groups.first()), {"ken_tijd": 3})
         page = alice_client.post(f"/scans/{scan.code}/delete/", follow=True).content.decode()
         assert "kan niet worden verwijderd" in page
@@ -126,7 +126,7 @@ class TestTransitions:
         assert alice_client.post(f"/scans/{empty.code}/delete/").status_code == 302
         assert not Scan.objects.filter(pk=empty.pk).exists()
         with pytest.raises(ScanHasAnswersError):
-            scan_delete(scan=scan)
+            scan_delete(scan=scan, user=alice)
 
     def test_only_the_lifecycle_module_writes_a_scans_state(self):
         """The state has one owner: no other module of Roer assigns it. A residents' survey's state (the

@@ -133,7 +133,7 @@ class ScanAdmin(OrganisationScoped[Scan]):
 
     def delete_model(self, request: HttpRequest, obj: Scan) -> None:
         try:
-            editing.scan_delete(scan=obj)
+            editing.scan_delete(scan=obj, user=staff_user(request))
         except DomainError as refused:
             self.message_user(request, refused.message, messages.ERROR)
 

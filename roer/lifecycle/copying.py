@@ -1,0 +1,74 @@
+"""A scan copied for the next round: the same groups and thresholds on the newest version of its
+instrument, and (if asked) the same invitees, as a new planned scan. Answers, figures, mailings and the
+scan's own mail texts stay behind: they belong to the round they were made for."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from roer.accounts.models import User
+from roer.audit.models import AuditAction
+from roer.audit.services import audit_record
+from roer.instruments.models import InstrumentVersion
+from roer.lifecycle.scan_life import NOT_CLOSED, guarded
+from roer.scans import services
+from roer.scans.invitees import Invitee
+from roer.scans.models import GroupKind, Scan
+
+
+def newest_version(scan: Scan) -> InstrumentVersion:
+    """The instrument's latest loaded version (the scan's own when nothing newer was loaded)."""
+    newest = (
+        InstrumentVersion.objects.filter(instrument_id=scan.instrument_version.instrument_id)
+        .order_by("-loaded_at")
+        .first()
+    )
+    return newest or scan.instrument_version
+
+
+def scan_copy(
+    *,
+    scan: Scan,
+    user: User,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    with_invitees: bool,
+) -> Scan:
+    """The new scan; its invitees are added unsent, through the same rules as an upload. Addresses that
+    the retention period already removed from the source are gone for good, and are not copied."""
+    groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
+    with transaction.atomic():
+        copy = services.scan_create(
+            organisation=scan.organisation,
+            created_by=user,
+            instrument_version=newest_version(scan),
+            title=title,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            thresholds={GroupKind(group.kind): group.threshold for group in groups},
+            retention_days=scan.retention_days,
+        )
+        copied = 0
+        if with_invitees:
+            source = scan.invitations.exclude(email__isnull=True).select_related("group").order_by("pk")
+            invitees = [
+                Invitee(line, invitation.email, invitation.group.kind, invitation.language)
+                for line, invitation in enumerate(source, start=1)
+                if invitation.email
+            ]
+            with guarded(copy, *NOT_CLOSED) as locked:
+                default_group = locked.groups.order_by("pk").first()
+                if invitees and default_group is not None:
+                    copied = services.invitees_add(
+                        scan=locked, invitees=invitees, default_group=default_group, default_language="nl"
+                    ).added
+        audit_record(
+            user=user,
+            organisation=scan.organisation,
+            action=AuditAction.SCAN_COPIED,
+            subject=f"{scan.title} -> {copy.title} ({copied} invitees)",
+        )
+    return copy
