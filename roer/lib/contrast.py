@@ -54,3 +54,9 @@ def contrast_with_white(value: str) -> float:
 def meets_aa_on_white(value: str) -> bool:
     """True when the colour reaches 4.5:1 against white (AA, normal text)."""
     return contrast_with_white(value) >= AA_NORMAL_TEXT
+
+
+def darkened(value: str, share: float = 0.3) -> str:
+    """The colour mixed with `share` black: the hover shade of a button. Darker than the colour, so it
+    contrasts at least as well with white."""
+    return "#" + "".join(f"{round(channel * (1 - share)):02x}" for channel in parse_hex(value))

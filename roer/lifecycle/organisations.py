@@ -10,13 +10,17 @@ from typing import IO
 from django.core import serializers
 from django.db import transaction
 from django.db.models import F, Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from roer.audit.models import AuditEvent
+from roer.accounts.models import User
+from roer.audit.models import AuditAction, AuditEvent
+from roer.audit.services import audit_record
 from roer.instruments.models import InstrumentVersion
 from roer.lifecycle import documents
 from roer.lifecycle.benchmarks import refresh_benchmarks
 from roer.lifecycle.queue import enqueue_once
-from roer.organisations.models import Membership, Organisation
+from roer.organisations.models import Membership, Organisation, OrganisationLogo
 from roer.responses.models import OpenAnswer, Response, ResponseDraft
 from roer.results.models import ScanFigures
 from roer.scans.models import AccessToken, Invitation, Mailing, RespondentGroup, Scan
@@ -51,6 +55,37 @@ def _prepare_reports_of(organisation: Organisation) -> None:
         documents.prepare_reports(scan)
 
 
+def organisation_look_set(
+    *, organisation: Organisation, user: User, colour: str, logo: tuple[bytes, int, int] | None, remove_logo: bool
+) -> Organisation:
+    """Set the organisation's colour and logo (a PNG from `look.normalised_logo`, with its size). The
+    questionnaires show the new look at their next page; the reports are rendered anew."""
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = []
+        if locked.primary_colour != colour:
+            locked.primary_colour = colour
+            changed.append(_("colour %(colour)s") % {"colour": colour or _("Roer's own")})
+        if logo is not None:
+            png, width, height = logo
+            OrganisationLogo.objects.update_or_create(
+                organisation=locked, defaults={"png": png, "width": width, "height": height}
+            )
+            locked.logo_updated_at = timezone.now()
+            changed.append(_("new logo"))
+        elif remove_logo and locked.logo_updated_at is not None:
+            OrganisationLogo.objects.filter(organisation=locked).delete()
+            locked.logo_updated_at = None
+            changed.append(_("logo removed"))
+        if not changed:
+            return locked
+        locked.save(update_fields=["primary_colour", "logo_updated_at"])
+        Scan.objects.filter(organisation=locked).update(revision=F("revision") + 1)
+        audit_record(user=user, organisation=locked, action=AuditAction.LOOK_CHANGED, subject=", ".join(changed))
+        _prepare_reports_of(locked)
+    return locked
+
+
 def organisation_update(*, organisation: Organisation, fields: list[str]) -> Organisation:
     """Save changed fields of an organisation (from the admin). Its name is on every questionnaire page,
     so its scans' pages are rendered anew."""
@@ -67,6 +102,7 @@ def organisation_querysets(organisation: Organisation) -> Iterator[QuerySet[Mode
     """Everything that belongs to the organisation, parents before children (token hashes left out:
     they only open questionnaires and are no one's data)."""
     yield Organisation.objects.filter(pk=organisation.pk)
+    yield OrganisationLogo.objects.filter(organisation=organisation)
     yield Membership.objects.filter(organisation=organisation)
     yield Scan.objects.filter(organisation=organisation)
     yield RespondentGroup.objects.filter(scan__organisation=organisation)

@@ -32,10 +32,9 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20_000_000)],
         help_text=_("Required for a municipality: it sets the CBS size class used for comparisons."),
     )
-    # The organisation's own look on its questionnaire, e-mails and reports. The logo is kept in the
-    # database (a small PNG, re-encoded on upload) so that it travels with exports and backups and
-    # needs no public file storage; the colour is refused when it fails WCAG AA contrast.
-    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
+    # The organisation's own look on its questionnaire, e-mails and reports: the colour here (refused when
+    # it fails WCAG AA contrast), the logo in OrganisationLogo, so that no query for an organisation loads
+    # its image; logo_updated_at says there is one and tells caches apart.
     logo_updated_at = models.DateTimeField(_("logo changed at"), null=True, blank=True, editable=False)
     primary_colour = models.CharField(
         _("primary colour"),
@@ -71,6 +70,26 @@ class Organisation(models.Model):
         if self.kind != OrganisationKind.GEMEENTE or not self.inhabitants:
             return None
         return size_class_for(self.inhabitants)
+
+
+class OrganisationLogo(models.Model):
+    """An organisation's logo, a small PNG re-encoded on upload (no metadata, no other format, bounded in
+    size). It is kept in the database so that it travels with exports and backups and needs no public
+    file storage."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="logo", verbose_name=_("organisation")
+    )
+    png = models.BinaryField(_("image (PNG)"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.width}×{self.height})"
 
 
 class Role(models.TextChoices):

@@ -22,7 +22,7 @@ from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.models import Scan
 
 # Raised when the report's layout or content changes, so every stored PDF is rendered anew.
-REPORT_FORMAT = 5
+REPORT_FORMAT = 6
 
 
 def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
@@ -82,6 +82,8 @@ def report_fingerprint(scan: Scan, kind: str, language: str) -> str:
         scan.title,
         scan.report_foreword,
         scan.organisation.name,
+        scan.organisation.primary_colour,  # the organisation's look is on every page
+        str(scan.organisation.logo_updated_at),
         scan.instrument_version.content_hash,
         str(figures_at),
         peers,

@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from roer.organisations.look import logo_data_uri, look_css
+from roer.organisations.models import OrganisationLogo
 from roer.plans.selectors import measured_at
 from roer.reports.forms import ForewordForm
 from roer.reports.messages import key_messages
@@ -52,5 +54,16 @@ def report_html(
             foreword_form=None if for_pdf else ForewordForm(initial={"foreword": scan.report_foreword}),
             # the method page; a PDF travels without its site, so it gets the whole address
             method_url=(settings.ROER_BASE_URL if for_pdf else "") + reverse("method"),
+            **_look(scan, for_pdf=for_pdf),
         )
         return render_to_string(f"reports/{kind}.html", context, request=request)
+
+
+def _look(scan: Scan, *, for_pdf: bool) -> dict[str, str]:
+    """The organisation's colour and logo: a web page links them; a PDF carries them inside (it fetches
+    nothing from the site)."""
+    organisation = scan.organisation
+    if not for_pdf:
+        return {"look_style": "", "logo_src": ""}
+    logo = OrganisationLogo.objects.filter(organisation=organisation).first() if organisation.logo_updated_at else None
+    return {"look_style": look_css(organisation), "logo_src": logo_data_uri(logo) if logo else ""}

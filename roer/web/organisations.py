@@ -5,16 +5,18 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
-from roer.lifecycle.organisations import organisation_benchmark_set
+from roer.lifecycle.organisations import organisation_benchmark_set, organisation_look_set
 from roer.lifecycle.queue import failed_task_count
 from roer.organisations.access import get_organisation_for_user, is_platform_admin, organisations_for_user
-from roer.organisations.models import Membership, Role
+from roer.organisations.forms import LookForm
+from roer.organisations.look import look_css
+from roer.organisations.models import Membership, Organisation, OrganisationLogo, Role
 from roer.results.selectors import scans_with_counts
 from roer.scans.portfolio import portfolio_shown
 from roer.web.portfolio import remember_portfolio
@@ -62,3 +64,47 @@ def organisation_benchmark(request: AuthenticatedHttpRequest, organisation_code:
         text = _("%(name)s no longer takes part in the benchmark. Its scores leave the comparison at tonight's update.")
     messages.success(request, text % {"name": organisation.name})
     return redirect("organisations:detail", organisation.code)
+
+
+@login_required
+def organisation_look(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
+    """The organisation's logo and colour on its questionnaires, e-mails and reports."""
+    organisation = get_organisation_for_user(request.user, organisation_code, manage=True).organisation
+    form = LookForm(
+        request.POST or None, request.FILES or None, initial={"primary_colour": organisation.primary_colour}
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation_look_set(
+            organisation=organisation,
+            user=request.user,
+            colour=form.cleaned_data["primary_colour"],
+            logo=form.cleaned_data["logo"],
+            remove_logo=form.cleaned_data["remove_logo"],
+        )
+        messages.success(request, _("The look is saved. Questionnaires show it at their next page."))
+        return redirect("organisations:look", organisation.code)
+    return render(request, "organisations/look.html", {"organisation": organisation, "form": form})
+
+
+# The logo and the colour are public: a respondent's questionnaire shows them without a log-in, and
+# neither says more than the organisation's own website. Both are cached until the look changes (the
+# address carries the time of the change).
+_PUBLIC_CACHE = "public, max-age=86400"
+
+
+@require_GET
+def organisation_logo(request: HttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
+    logo = get_object_or_404(OrganisationLogo, organisation__code=organisation_code)
+    response = HttpResponse(bytes(logo.png), content_type="image/png")
+    response["Cache-Control"] = _PUBLIC_CACHE
+    return response
+
+
+@require_GET
+def organisation_look_css(request: HttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
+    organisation = Organisation.objects.filter(code=organisation_code).only("primary_colour").first()
+    if organisation is None:
+        raise Http404
+    response = HttpResponse(look_css(organisation), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = _PUBLIC_CACHE
+    return response
