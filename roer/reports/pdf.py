@@ -7,6 +7,7 @@ static files are ever read while rendering; any other URL is refused, so a repor
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,7 +50,17 @@ def _unhashed(name: str) -> str:
     return f"{base}.{suffix}" if base and len(maybe_hash) == 12 else name
 
 
+_PNG_DATA = "data:image/png;base64,"
+
+
 def render_pdf(html: str) -> bytes:
+    pdf: bytes = laid_out(html).write_pdf(pdf_tags=True)
+    return pdf
+
+
+def laid_out(html: str) -> Any:
+    """The document as WeasyPrint lays it out for the PDF: its pages and their boxes (a weasyprint
+    Document), which tests measure; PdfUnavailableError without WeasyPrint or Pango."""
     try:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -58,10 +69,11 @@ def render_pdf(html: str) -> bytes:
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(_PNG_DATA):  # an organisation's logo, inside the page (roer/organisations/look.py)
+                png = base64.b64decode(url[len(_PNG_DATA) :], validate=True)
+                return URLFetcherResponse(url, png, {"Content-Type": "image/png"})
             path = static_file(url)
             mime = MIME_TYPES.get(path.suffix, "application/octet-stream")
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-    pdf: bytes = document.write_pdf(pdf_tags=True)
-    return pdf
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render(pdf_tags=True)

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.residents import ResidentsModule
+from roer.lib.text import without_direction_controls
 from roer.residents.answers import looks_like_code
 from roer.residents.models import survey_dates_problem
 
@@ -109,10 +110,9 @@ class ResidentForm(forms.Form):
                 answers.update({f"{choice.code}__{code}": 1 for code in value})
             else:
                 answers[choice.code] = options.index(value) + 1
+        typed = ((question.code, str(cleaned.get(question.code) or "")) for question in self.module.open_questions)
         open_answers = {
-            question.code: str(cleaned.get(question.code, ""))
-            for question in self.module.open_questions
-            if cleaned.get(question.code)
+            code: cleaned_text for code, text in typed if (cleaned_text := without_direction_controls(text).strip())
         }
         return answers, open_answers
 

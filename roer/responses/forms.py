@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from roer.instruments.schema import Developments, Scale, Text
+from roer.lib.text import without_direction_controls
 from roer.responses.questionnaire import DONT_KNOW, Page, Question
 
 MAX_OPEN_ANSWER = 5000
@@ -90,7 +91,7 @@ class PageForm(forms.Form):
         # As with the scaled answers: a text field missing from the POST is not an answer cleared. Django
         # cleans a missing CharField to "", which the merge would take for "emptied" and delete.
         open_answers = {
-            question.code: cleaned[question.code].strip()
+            question.code: without_direction_controls(cleaned[question.code]).strip()
             for question in self.page.open
             if question.code in cleaned and question.code in self.data
         }
@@ -146,5 +147,5 @@ def quick_page_answers(page: Page, data: Mapping[str, str], points: Mapping[str,
         text = text.strip()
         if len(text) > MAX_OPEN_ANSWER or "\x00" in text:
             return None
-        open_answers[question.code] = text
+        open_answers[question.code] = without_direction_controls(text).strip()
     return answers, blank, open_answers
