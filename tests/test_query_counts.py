@@ -122,11 +122,21 @@ def test_the_scan_manager_pages_of_an_open_scan_do_not_grow_with_the_invitees(al
     group = scan.groups.get(kind=GroupKind.MEDEWERKERS)
     InvitationFactory.create_batch(invitees, scan=scan, group=group)
     mailing_plan(scan=scan, kind=MailingKind.REMINDERS, send_on=scan.closes_on, requested_by=None, base_url="")
-    counted = {
-        page: queries(alice_client, f"/scans/{scan.code}/{page}")
-        for page in ("", "edit/", "invitees/", "close/", "delete/")
+    removable = InvitationFactory(scan=scan, group=group, sent_at=None)
+    pages = ("", "edit/", "invitees/", "close/", "delete/", "cancel/", "copy/", "mail-texts/")
+    counted = {page: queries(alice_client, f"/scans/{scan.code}/{page}") for page in pages}
+    counted["remove/"] = queries(alice_client, f"/scans/{scan.code}/invitees/{removable.pk}/remove/")
+    assert counted == {
+        "": 9,
+        "edit/": 5,
+        "invitees/": 11,
+        "close/": 7,
+        "delete/": 6,
+        "cancel/": 7,
+        "copy/": 5,
+        "mail-texts/": 5,
+        "remove/": 7,
     }
-    assert counted == {"": 9, "edit/": 5, "invitees/": 11, "close/": 6, "delete/": 6}
 
 
 def test_a_questionnaire_page_and_a_save_make_a_fixed_number_of_queries(scan, instrument_version):
@@ -239,3 +249,63 @@ def test_the_public_pages_ask_nothing_of_a_visitor_and_only_the_session_of_a_mem
     """The method page reads a file (cached per modification time), the statements the settings."""
     assert queries(client, page) == 0
     assert queries(alice_client, page) == 2  # session, user (for the header)
+
+
+@pytest.mark.parametrize("members", [1, 10])
+def test_the_members_page_does_not_grow_with_the_members(alice_client, organisation, alice, members):
+    from roer.organisations.models import Role
+    from tests.factories import MembershipFactory
+
+    for _number in range(members):
+        MembershipFactory(organisation=organisation, role=Role.LEZER, granted_by=alice)
+        MembershipFactory(organisation=organisation, role=Role.ADVISEUR, granted_by=alice)
+    # session, user, organisation, the visitor's role, every membership with its user and who granted it
+    assert queries(alice_client, f"/organisations/{organisation.code}/members/") == 5
+    # the confirmation of a removal: the same four, and the membership with its user
+    member = organisation.memberships.filter(role=Role.LEZER).first()
+    assert queries(alice_client, f"/organisations/{organisation.code}/members/{member.pk}/remove/") == 5
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_platform_pages_do_not_grow_with_the_platform(organisation, alice, bob, instrument_version, size):
+    from django.urls import reverse
+
+    from roer.audit.models import AuditAction
+    from roer.audit.services import audit_record
+    from roer.organisations.models import Role
+    from tests.conftest import client_for
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    for number in range(size):
+        other = OrganisationFactory(name=f"Gemeente {number:02d}")
+        MembershipFactory(
+            user=UserFactory(email=f"lid{number:02d}@platform.example"), organisation=other, role=Role.LEZER
+        )
+        audit_record(user=alice, organisation=other, action=AuditAction.REPORT_VIEWED, subject=f"{number}")
+        closed_scan_with(other, instrument_version, {"medewerkers": [3] * 5}, title=f"Scan {number:02d}")
+    administrator = client_for(UserFactory(email="beheer@roer.example", is_superuser=True))
+    pages = {
+        "overview": reverse("platform:overview"),
+        "organisations": reverse("platform:organisations"),
+        "organisation_create": reverse("platform:organisation_create"),
+        "organisation_edit": reverse("platform:organisation_edit", args=[organisation.code]),
+        "users": reverse("platform:users"),
+        "user_block": reverse("platform:user_block", args=[bob.pk]),
+        "user_unblock": reverse("platform:user_unblock", args=[bob.pk]),
+        "audit": reverse("platform:audit"),
+        "retention": reverse("platform:retention"),
+        "instruments": reverse("platform:instruments"),
+    }
+    # every page: the session and the user first
+    assert {name: queries(administrator, url) for name, url in pages.items()} == {
+        "overview": 7,  # four counts and the scans due for removal
+        "organisations": 4,  # the count and the page, with their scans counted
+        "organisation_create": 2,
+        "organisation_edit": 3,  # the organisation
+        "users": 5,  # the count, the page, and their memberships with their organisations
+        "user_block": 3,  # the account
+        "user_unblock": 3,
+        "audit": 5,  # the count, the page with the events' organisations, the organisations to filter by
+        "retention": 5,  # the scans due, the count and the page with their organisations
+        "instruments": 3,  # the versions with their instruments and scans counted
+    }

@@ -4,6 +4,7 @@ walks the URLconf and fails when a pattern with an identifier has no entry here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -11,11 +12,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from roer.learning.models import Case, SharingOffer
 from roer.lifecycle.resident_life import survey_create
+from roer.organisations.models import Role
 from roer.plans.models import Action
 from roer.residents.models import Burst
 from roer.scans.models import GroupKind
 from tests.conftest import client_for
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, MembershipFactory
 from tests.helpers import closed_scan_with
 from tests.tasks import run_tasks
 
@@ -35,17 +37,21 @@ READ, MANAGE = (200, 200), (200, 403)
 ACCESS: dict[str, Rule] = {
     "organisations:detail": Rule("get", "organisation", *READ),
     "organisations:benchmark": Rule("post", "organisation", 302, 403, data=(("taking_part", "yes"),)),
+    "organisations:look": Rule("get", "organisation", *MANAGE),
     "scans:create": Rule("get", "organisation", *MANAGE),
     "scans:detail": Rule("get", "open_scan", *READ),
     "scans:edit": Rule("get", "open_scan", *MANAGE),
     "scans:invitees": Rule("get", "open_scan", *MANAGE),
-    "scans:invitation_remove": Rule("post", "invitation", 302, 403),
+    "scans:invitation_remove": Rule("get", "invitation", *MANAGE),  # POST: tests/scans/test_cancel_copy_remove.py
     "scans:send_invitations": Rule("post", "open_scan", 302, 403),
     "scans:send_reminders": Rule("post", "open_scan", 302, 403),
     "scans:close": Rule("get", "open_scan", *MANAGE),
     "scans:delete": Rule("get", "open_scan", *MANAGE),
+    "scans:cancel": Rule("get", "open_scan", *MANAGE),
+    "scans:copy": Rule("get", "open_scan", *MANAGE),
     "scans:mailing_plan": Rule("post", "open_scan", 302, 403, data=(("kind", "reminders"), ("send_on", "2026-03-20"))),
     "scans:mailing_cancel": Rule("post", "planned_mailing", 302, 403),
+    "scans:mail_texts": Rule("get", "open_scan", *MANAGE),
     "scans:open_answers": Rule("get", "closed_scan", *MANAGE),
     "scans:open_answer_decide": Rule("post", "closed_scan", 302, 403, data=(("handle", "x"), ("decision", "hide"))),
     "scans:open_answers_publish": Rule("post", "closed_scan", 302, 403),
@@ -87,12 +93,27 @@ ACCESS: dict[str, Rule] = {
     "learning:case": Rule("get", "draft_case", *READ),  # unpublished: members only
     "learning:case_edit": Rule("get", "draft_case", *MANAGE),
     "learning:case_moderate": Rule("post", "draft_case", 403, 403, data=(("decision", "publish"),)),  # admin only
+    "members:list": Rule("get", "organisation", *READ),
+    "members:invite": Rule(
+        "post", "organisation", 302, 403, data=(("invite-email", "eva@alfa.example"), ("invite-role", "lezer"))
+    ),
+    "members:consultant_grant": Rule("post", "organisation", 302, 403, data=(("consultant-email", "d@b.example"),)),
+    "members:role": Rule("post", "member", 302, 403, data=(("role", "beheerder"),)),
+    "members:remove": Rule("get", "member", *MANAGE),
+    "members:consultant_revoke": Rule("get", "consultant", *MANAGE),
+    # platform administrators only: everyone else, the organisation's own scan managers too, finds nothing
+    "platform:organisation_edit": Rule("get", "organisation", 404, 404),
+    "platform:user_block": Rule("post", "platform_user", 404, 404),
+    "platform:user_unblock": Rule("post", "platform_user", 404, 404),
 }
 # Patterns whose identifier is not an organisation's object, with the tests that cover them.
 EXEMPT = {
     "responses:start": "a respondent's own link: tests/responses/test_answering.py and tests/test_security.py",
     "responses:page": "a respondent's own link: test_answering.py, test_a_respondents_link_never_reaches_another_scan",
     "password_reset_confirm": "Django's signed reset link, tested by Django itself",
+    "set_password": "a new member's signed link, checked by Django: tests/members/test_pages.py",
+    "organisations:logo": "public, as on the organisation's website: tests/organisations/test_look.py",
+    "organisations:look_css": "public, as on the organisation's website: tests/organisations/test_look.py",
     "resident_survey:open_link": "public: every resident may answer; tests/residents/test_resident_survey.py",
     "resident_survey:letter": "public, with a letter's code; tests/residents/test_resident_survey.py",
     "resident_survey:thanks": "public, the same for everyone; tests/residents/test_resident_survey.py",
@@ -156,8 +177,12 @@ def objects(organisation, scan, instrument_version, alice):
         contact_name="Alice",
         contact_email="alice@alfa.example",
     )
+    member = MembershipFactory(organisation=organisation, role=Role.LEZER)
+    consultant = MembershipFactory(organisation=organisation, role=Role.ADVISEUR)
     run_tasks()
     return {
+        "member": {"organisation_code": organisation.code, "membership_id": member.pk},
+        "consultant": {"organisation_code": organisation.code, "membership_id": consultant.pk},
         "offer": {"offer_id": offer.pk},
         "draft_case": {"case_code": draft.code},
         "action": {"organisation_code": organisation.code, "action_id": action.pk},
@@ -169,6 +194,7 @@ def objects(organisation, scan, instrument_version, alice):
         "export": {"scan_code": closed.code, "export_code": export.code},
         "survey": {"scan_code": scan.code},
         "burst": {"scan_code": scan.code, "burst_id": burst.pk},
+        "platform_user": {"user_id": member.user_id},
     }
 
 
@@ -190,6 +216,41 @@ def test_an_anonymous_visitor_is_sent_to_log_in(name, objects, client):
     response = client.post(url) if rule.method == "post" else client.get(url)
     assert response.status_code == 302
     assert response.url.startswith("/login/")
+
+
+# The platform administration's pages, with an identifier or not: found by walking the URLconf, so that a
+# new platform page is tried here without a rule of its own (tests/platform/test_access.py tries them too).
+PLATFORM_KWARGS = {"organisation_code": "organisation", "user_id": "platform_user"}
+
+
+def platform_urls(objects) -> list[str]:  # type: ignore[no-untyped-def]
+    urls = []
+    for name, route in patterns():
+        if not name.startswith("platform:"):
+            continue
+        identifiers = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        kwargs = {key: objects[PLATFORM_KWARGS[key]][key] for key in identifiers}
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls
+
+
+def test_every_platform_url_is_for_platform_administrators_only(objects, alice, bob, charlie, client):
+    from tests.factories import UserFactory
+
+    urls = platform_urls(objects)
+    assert len(urls) >= 11, urls
+    for user in (alice, bob, charlie):  # a scan manager, a reader, another organisation's scan manager
+        other = client_for(user)
+        for url in urls:
+            assert other.get(url).status_code == 404, (user.email, url)
+            assert other.post(url).status_code == 404, (user.email, url)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith("/login/"), url
+    administrator = client_for(UserFactory(email="beheer@roer.example", is_superuser=True))
+    for url in urls:
+        assert administrator.get(url).status_code == 200, url
 
 
 def test_a_respondents_link_never_reaches_another_scan(client, scan, other_scan):

@@ -7,11 +7,14 @@ from roer.lib.health import health
 from roer.web import (
     accounts,
     learning,
+    mail_texts,
+    members,
     open_answers,
     organisations,
     pages,
     plan_files,
     plans,
+    platform,
     portfolio,
     questionnaire,
     reports,
@@ -28,6 +31,9 @@ organisation_urls = [
     path("", organisations.dashboard, name="dashboard"),
     path("organisations/<uuid:organisation_code>/", organisations.organisation_detail, name="detail"),
     path("organisations/<uuid:organisation_code>/benchmark/", organisations.organisation_benchmark, name="benchmark"),
+    path("organisations/<uuid:organisation_code>/look/", organisations.organisation_look, name="look"),
+    path("organisations/<uuid:organisation_code>/logo.png", organisations.organisation_logo, name="logo"),
+    path("organisations/<uuid:organisation_code>/look.css", organisations.organisation_look_css, name="look_css"),
 ]
 
 scan_urls = [
@@ -35,6 +41,8 @@ scan_urls = [
     path("scans/<uuid:scan_code>/", scans.scan_detail, name="detail"),
     path("scans/<uuid:scan_code>/edit/", scans.scan_edit, name="edit"),
     path("scans/<uuid:scan_code>/delete/", scans.scan_delete, name="delete"),
+    path("scans/<uuid:scan_code>/cancel/", scans.scan_cancel, name="cancel"),
+    path("scans/<uuid:scan_code>/copy/", scans.scan_copy, name="copy"),
     path("scans/<uuid:scan_code>/invitees/", scans.scan_invitees, name="invitees"),
     path(
         "scans/<uuid:scan_code>/invitees/<int:invitation_id>/remove/",
@@ -44,6 +52,7 @@ scan_urls = [
     path("scans/<uuid:scan_code>/send/invitations/", scans.scan_send, {"kind": "invitations"}, name="send_invitations"),
     path("scans/<uuid:scan_code>/send/reminders/", scans.scan_send, {"kind": "reminders"}, name="send_reminders"),
     path("scans/<uuid:scan_code>/mailings/plan/", scans.mailing_plan, name="mailing_plan"),
+    path("scans/<uuid:scan_code>/mail-texts/", mail_texts.scan_mail_texts, name="mail_texts"),
     path("scans/<uuid:scan_code>/mailings/<int:mailing_id>/cancel/", scans.mailing_cancel, name="mailing_cancel"),
     path("scans/<uuid:scan_code>/close/", scans.scan_close, name="close"),
     path("scans/<uuid:scan_code>/open-answers/", open_answers.open_answer_review, name="open_answers"),
@@ -85,6 +94,26 @@ resident_public_urls = [
     path("<slug:slug>/bedankt/", resident_survey.thanks, name="thanks"),
 ]
 
+# An organisation's members and consultants: every member sees them, its scan managers manage them.
+member_urls = [
+    path("organisations/<uuid:organisation_code>/members/", members.members, name="list"),
+    path("organisations/<uuid:organisation_code>/members/invite/", members.member_invite, name="invite"),
+    path("organisations/<uuid:organisation_code>/members/<int:membership_id>/role/", members.member_role, name="role"),
+    path(
+        "organisations/<uuid:organisation_code>/members/<int:membership_id>/remove/",
+        members.member_remove,
+        name="remove",
+    ),
+    path(
+        "organisations/<uuid:organisation_code>/consultants/grant/", members.consultant_grant, name="consultant_grant"
+    ),
+    path(
+        "organisations/<uuid:organisation_code>/consultants/<int:membership_id>/revoke/",
+        members.consultant_revoke,
+        name="consultant_revoke",
+    ),
+]
+
 # An organisation's action plan: every member reads it, scan managers plan, an action's owner updates it.
 plan_urls = [
     path("organisations/<uuid:organisation_code>/plan/", plans.board, name="board"),
@@ -124,6 +153,21 @@ portfolio_urls = [
     path("portfolio/scans/created/", portfolio.scans_created, name="created"),
 ]
 
+# The platform administration, for platform administrators only (everyone else: 404).
+platform_urls = [
+    path("platform/", platform.overview, name="overview"),
+    path("platform/organisations/", platform.organisations, name="organisations"),
+    path("platform/organisations/new/", platform.organisation_create, name="organisation_create"),
+    path("platform/organisations/<uuid:organisation_code>/", platform.organisation_edit, name="organisation_edit"),
+    path("platform/users/", platform.users, name="users"),
+    path("platform/users/<int:user_id>/block/", platform.user_block, name="user_block"),
+    path("platform/users/<int:user_id>/unblock/", platform.user_unblock, name="user_unblock"),
+    path("platform/audit/", platform.audit_log, name="audit"),
+    path("platform/audit.csv", platform.audit_log_csv, name="audit_csv"),
+    path("platform/retention/", platform.retention, name="retention"),
+    path("platform/instruments/", platform.instrument_versions, name="instruments"),
+]
+
 result_urls = [
     path("scans/<uuid:scan_code>/results/", results.results, name="scan"),
 ]
@@ -160,8 +204,10 @@ urlpatterns = [
     path("", include((session_urls, "session"))),
     path("", include((learning_urls, "learning"))),
     path("", include((plan_urls, "plans"))),
+    path("", include((member_urls, "members"))),
     path("", include((report_urls, "reports"))),
     path("", include((portfolio_urls, "portfolio"))),
+    path("", include((platform_urls, "platform"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
     # Before the admin's own pattern (roer/urls.py includes these first): its log-in, throttled the same way.
     path("admin/login/", accounts.admin_login, name="admin_login"),
@@ -171,6 +217,9 @@ urlpatterns = [
     path("ready/", ready, name="ready"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", accounts.account, name="account"),
+    # A new member's one-time link to choose a password (roer.lifecycle.members).
+    path("account/set-password/<uidb64>/<token>/", members.SetPasswordView.as_view(), name="set_password"),
+    path("account/set-password/done/", members.SetPasswordDoneView.as_view(), name="set_password_done"),
     path("method/", pages.method, name="method"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("privacy/", pages.privacy, name="privacy"),

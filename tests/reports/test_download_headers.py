@@ -168,6 +168,17 @@ def _portfolio_report(client, scan, alice) -> Iterator[tuple[int, object]]:  # t
     yield 200, client.get(url)
 
 
+def _audit_csv(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    administrator = client_for(UserFactory(email="platform@roer.example", is_superuser=True))
+    url = reverse("platform:audit_csv")
+    yield 200, administrator.get(url)
+    yield 200, administrator.get(url, {"dialect": "excel-nl"})
+    yield 400, administrator.get(url, {"since": "morgen"})  # the log's page with the filter's error
+
+
 CASES: dict[str, list[Case]] = {
     "reports:report": [_report],
     "reports:pdf": [_pdf],
@@ -185,6 +196,7 @@ CASES: dict[str, list[Case]] = {
     "residents:letters_file": [_resident_batch_file("letters_file")],
     "residents:letters_codes": [_resident_batch_file("letters_codes")],
     "portfolio:report_csv": [_portfolio_report],
+    "platform:audit_csv": [_audit_csv],
 }
 
 
