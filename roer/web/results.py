@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from roer.accounts.http import AuthenticatedHttpRequest
+from roer.exchange.selectors import external_benchmark_for
 from roer.plans.selectors import measured_at
 from roer.results.context import residents_context, results_context
 from roer.results.open_answers import open_answers
@@ -31,6 +32,8 @@ def results(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> HttpResp
     language = get_language() or "nl"
     results_ = scan_results(scan)
     context.update(results_context(results_, language))
+    # imported figures of other installations, apart from the local benchmark (roer.exchange)
+    context["external_benchmark"] = external_benchmark_for(scan, results_.benchmark)
     # ?residents=<channel> picks the channel the residents' section shows (together when unknown)
     channel = request.GET.get("residents", "")
     context.update(residents_context(results_, channel, language))
