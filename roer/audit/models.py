@@ -44,6 +44,16 @@ class AuditAction(models.TextChoices):
     ORGANISATION_CHANGED = "organisation_changed", _("Organisation changed")
     USER_DEACTIVATED = "user_deactivated", _("User account blocked")
     USER_REACTIVATED = "user_reactivated", _("User account unblocked")
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    API_WRITE = "api_write", _("Changed through the API")
+    SSO_CHANGED = "sso_changed", _("Single sign-on set up or changed")
+    SSO_LOGIN = "sso_login", _("Logged in through single sign-on")
+    BENCHMARK_EXPORTED = "benchmark_exported", _("Benchmark figures exported for other installations")
+    BENCHMARK_IMPORTED = "benchmark_imported", _("Benchmark figures of another installation imported")
+    INSTRUMENT_UPLOADED = "instrument_uploaded", _("Instrument version uploaded as a draft")
+    INSTRUMENT_PUBLISHED = "instrument_published", _("Instrument version published")
+    INSTRUMENT_DISCARDED = "instrument_discarded", _("Draft instrument version discarded")
 
 
 class AuditEvent(models.Model):

@@ -93,7 +93,11 @@ class InstrumentFileError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        return "\n".join(self._describe_one(problem) for problem in self.problems)
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        """Each problem as "file, line N (where): what"."""
+        return [self._describe_one(problem) for problem in self.problems]
 
     def _describe_one(self, problem: Problem) -> str:
         where = self.source_name
@@ -201,6 +205,10 @@ def parse_instrument(text: str, *, source_name: str) -> InstrumentDefinition:
         raise InstrumentFileError(
             source_name, [Problem("", None, _("this is not valid YAML: %(detail)s") % {"detail": error})]
         ) from None
+    except RecursionError:
+        # thousands of nested brackets or dashes: the composer recurses per level; an instrument has six
+        message = _("the file is nested far deeper than an instrument file is")
+        raise InstrumentFileError(source_name, [Problem("", None, message)]) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -43,6 +43,13 @@ class InstrumentVersion(models.Model):
     source_name = models.CharField(_("source file"), max_length=255)
     source_text = models.TextField(_("source text"))
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    # A version uploaded in the product is a draft until a platform administrator has read its preview and
+    # its differences and publishes it; only then can a scan be set up with it, by the organisations chosen.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    for_every_organisation = models.BooleanField(_("for every organisation"), default=True)
+    organisations = models.ManyToManyField(
+        "organisations.Organisation", blank=True, related_name="+", verbose_name=_("organisations that may use it")
+    )
 
     class Meta:
         verbose_name = _("instrument version")

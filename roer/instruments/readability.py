@@ -9,10 +9,13 @@ more for the text as a whole, and few words of many syllables.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textstat.textstat import textstatistics
+if TYPE_CHECKING:
+    from textstat.textstat import textstatistics
 
 MAX_WORDS = 20
 SCORED_FROM_WORDS = 8
@@ -22,8 +25,17 @@ MAX_SYLLABLES = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
-_DUTCH = textstatistics()
-_DUTCH.set_lang("nl")
+
+@functools.cache
+def _dutch() -> textstatistics:
+    """textstat, with Dutch syllables. Imported on first use, not with this module: its dictionaries cost
+    a process about 50 MB, and every web process imports the loader (for the instrument upload) while
+    only the upload and the load_instrument command measure texts."""
+    from textstat.textstat import textstatistics  # deliberately late: see the docstring
+
+    statistics = textstatistics()
+    statistics.set_lang("nl")
+    return statistics
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ def sentences(text: str) -> list[str]:
 
 
 def reading_ease(sentence: str) -> float:
-    return float(_DUTCH.flesch_reading_ease(sentence))
+    return float(_dutch().flesch_reading_ease(sentence))
 
 
 def b1_findings(text: str) -> list[Finding]:
@@ -51,7 +63,7 @@ def b1_findings(text: str) -> list[Finding]:
         elif len(words) >= SCORED_FROM_WORDS and (ease := reading_ease(sentence)) < MIN_READING_EASE:
             findings.append(Finding("hard_sentence", sentence, round(ease, 1)))
         for word in words:
-            syllables = int(_DUTCH.syllable_count(word))
+            syllables = int(_dutch().syllable_count(word))
             if syllables >= MAX_SYLLABLES:
                 findings.append(Finding("long_word", word, syllables))
     return findings

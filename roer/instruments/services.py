@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roer.instruments.loader import InstrumentFileError, Problem
@@ -43,11 +44,17 @@ def _guide_of(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def instrument_version_load(*, definition: InstrumentDefinition, source_text: str, source_name: str) -> LoadResult:
+def instrument_version_load(
+    *, definition: InstrumentDefinition, source_text: str, source_name: str, publish: bool = True
+) -> LoadResult:
+    # publish=False is an upload in the product: it never changes a stored version, not even its guide
+    # (that stays the command line's, for a platform administrator at the server)
     """Store a validated definition as a version; the same content again is a no-op.
 
     A version number that already exists with other content is refused: a change is a new version. Only
-    the conversation guide, which measures nothing, is updated in place (`guide_updated` says so).
+    the conversation guide, which measures nothing, is updated in place (`guide_updated` says so). The
+    command line publishes what it loads for every organisation; an upload in the product (publish=False)
+    stays a draft until a platform administrator publishes it (instrument_version_publish).
     """
     content_hash = content_hash_of(definition)
     instrument, _created = Instrument.objects.get_or_create(code=definition.code)
@@ -59,6 +66,12 @@ def instrument_version_load(*, definition: InstrumentDefinition, source_text: st
             stored = canonical_json(definition)
             if _guide_of(existing.definition) == _guide_of(stored):
                 return LoadResult(version=existing, created=False)
+            if not publish:
+                message = _(
+                    "version %(number)s of %(code)s is already loaded, with another conversation guide; an upload "
+                    "never changes a stored version, so save the change with a new version number"
+                ) % {"number": definition.version, "code": definition.code}
+                raise InstrumentFileError(source_name, [Problem("version", None, message)])
             existing.definition = stored
             existing.source_text = source_text
             existing.source_name = source_name
@@ -76,7 +89,30 @@ def instrument_version_load(*, definition: InstrumentDefinition, source_text: st
         definition=canonical_json(definition),
         source_name=source_name,
         source_text=source_text,
+        published_at=timezone.now() if publish else None,
     )
     version.full_clean()
     version.save()
     return LoadResult(version=version, created=True)
+
+
+@transaction.atomic
+def instrument_version_publish(*, version: InstrumentVersion, organisation_ids: list[int] | None) -> InstrumentVersion:
+    """Make the version usable for new scans: by every organisation (None) or by those chosen. Called again
+    on a published version, it changes who may use it; scans already set up keep their version."""
+    locked = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.published_at is None:
+        locked.published_at = timezone.now()
+    locked.for_every_organisation = organisation_ids is None
+    locked.save(update_fields=["published_at", "for_every_organisation"])
+    locked.organisations.set(organisation_ids or [])
+    return locked
+
+
+@transaction.atomic
+def instrument_draft_discard(*, version: InstrumentVersion) -> None:
+    """Delete a draft that no scan uses; a published version stays forever."""
+    locked = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.published_at is not None or locked.scans.exists():
+        raise InstrumentFileError(locked.source_name, [Problem("version", None, _("A published version is kept."))])
+    locked.delete()

@@ -12,6 +12,7 @@ from roer.accounts.models import User
 from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
 from roer.instruments.models import InstrumentVersion
+from roer.instruments.selectors import usable_versions
 from roer.lifecycle.scan_life import NOT_CLOSED, guarded
 from roer.scans import services
 from roer.scans.invitees import Invitee
@@ -19,13 +20,15 @@ from roer.scans.models import GroupKind, Scan
 
 
 def newest_version(scan: Scan) -> InstrumentVersion:
-    """The instrument's latest loaded version (the scan's own when nothing newer was loaded)."""
+    """The instrument's latest version published for the organisation (the scan's own when there is no
+    newer one: a draft, or a version published for other organisations only, is not taken)."""
     newest = (
-        InstrumentVersion.objects.filter(instrument_id=scan.instrument_version.instrument_id)
-        .order_by("-loaded_at")
+        usable_versions(scan.organisation_id)
+        .filter(instrument_id=scan.instrument_version.instrument_id)
+        .order_by("-number")
         .first()
     )
-    return newest or scan.instrument_version
+    return newest if newest is not None and newest.number > scan.instrument_version.number else scan.instrument_version
 
 
 def scan_copy(

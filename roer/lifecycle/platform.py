@@ -21,9 +21,13 @@ from django.utils.translation import gettext_lazy
 from roer.accounts.models import User
 from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
+from roer.instruments.loader import read_instrument_bytes
+from roer.instruments.models import InstrumentVersion
+from roer.instruments.services import instrument_draft_discard, instrument_version_load, instrument_version_publish
 from roer.lib.errors import DomainError
+from roer.lifecycle.members import member_invite
 from roer.lifecycle.organisations import organisation_update
-from roer.organisations.models import Organisation, OrganisationKind
+from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
 
 logger = logging.getLogger("roer.platform")
 
@@ -42,12 +46,26 @@ class LastPlatformAdminError(DomainError):
 
 
 @transaction.atomic
-def organisation_create(*, user: User, name: str, kind: str, inhabitants: int | None) -> Organisation:
+def organisation_create(
+    *, user: User, name: str, kind: str, inhabitants: int | None, first_manager: str = "", base_url: str = ""
+) -> Organisation:
+    """The organisation, and (with an address) its first scan manager invited: from then on the
+    organisation runs itself, its scan managers inviting everyone else."""
     organisation = Organisation(name=name, kind=kind, inhabitants=inhabitants)
     organisation.full_clean()
     organisation.save()
     audit_record(user=user, organisation=organisation, action=AuditAction.ORGANISATION_CREATED, subject=name)
+    if first_manager:
+        manager_invite(organisation=organisation, email=first_manager, user=user, base_url=base_url)
     return organisation
+
+
+def manager_invite(*, organisation: Organisation, email: str, user: User, base_url: str) -> Membership:
+    """A scan manager for an organisation, invited by a platform administrator: its first, or a new one
+    when none is left (its members' page is its own scan managers' from then on)."""
+    return member_invite(
+        organisation=organisation, email=email, role=Role.BEHEERDER, invited_by=user, base_url=base_url
+    )
 
 
 def _shown(field: str, value: object) -> str:
@@ -124,3 +142,40 @@ def user_unblock(*, by: User, user: User) -> User:
     locked.save(update_fields=["is_active"])
     audit_record(user=by, organisation=None, action=AuditAction.USER_REACTIVATED, subject=locked.email)
     return locked
+
+
+# Instrument versions uploaded in the product: a draft first, published after its preview and differences
+# have been read, for every organisation or for those chosen.
+
+
+@transaction.atomic
+def instrument_upload(*, user: User, content: bytes, source_name: str) -> InstrumentVersion:
+    """The file as a new draft version; InstrumentFileError with every problem (file and line) otherwise.
+    The same content as a stored version is that version, unchanged."""
+    definition, text = read_instrument_bytes(content, source_name=source_name)
+    result = instrument_version_load(definition=definition, source_text=text, source_name=source_name, publish=False)
+    if result.created:
+        subject = f"{definition.code} {_('version')} {definition.version} ({source_name})"
+        audit_record(user=user, organisation=None, action=AuditAction.INSTRUMENT_UPLOADED, subject=subject)
+    return result.version
+
+
+@transaction.atomic
+def instrument_publish(
+    *, user: User, version: InstrumentVersion, organisations: list[Organisation] | None
+) -> InstrumentVersion:
+    """Publish the version (or change who may use it): None for every organisation."""
+    published = instrument_version_publish(
+        version=version, organisation_ids=None if organisations is None else [o.pk for o in organisations]
+    )
+    who = _("every organisation") if organisations is None else ", ".join(o.name for o in organisations)
+    subject = f"{published.instrument.code} {_('version')} {published.number}: {who}"[:300]
+    audit_record(user=user, organisation=None, action=AuditAction.INSTRUMENT_PUBLISHED, subject=subject)
+    return published
+
+
+@transaction.atomic
+def instrument_discard(*, user: User, version: InstrumentVersion) -> None:
+    subject = f"{version.instrument.code} {_('version')} {version.number} ({version.source_name})"
+    instrument_draft_discard(version=version)
+    audit_record(user=user, organisation=None, action=AuditAction.INSTRUMENT_DISCARDED, subject=subject)

@@ -7,13 +7,18 @@ member without the needed role gets 403, because they already know the object ex
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.views.decorators.cache import never_cache
 
 from roer.organisations.models import MANAGING_ROLES, Membership, Organisation, Role
 
@@ -80,3 +85,19 @@ def get_organisation_for_user(
     if organisation is None:
         raise Http404
     return OrganisationAccess(organisation, check_access(user, organisation, manage=manage))
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def platform_admin_required(view: View) -> View:
+    """A view of the platform administration: logged in (else the log-in page) and a platform
+    administrator (else 404, so that the page does not reveal it exists), never cached."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_platform_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return never_cache(login_required(wrapped))

@@ -32,6 +32,25 @@ class PlatformOrganisationForm(forms.Form):
         return cls(data, initial=initial)
 
 
+class PlatformNewOrganisationForm(PlatformOrganisationForm):
+    first_manager = forms.EmailField(
+        label=_("E-mail address of its first scan manager"),
+        required=False,
+        help_text=_("They get an e-mail with a link to choose a password, and invite everyone else themselves."),
+        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.org.")},
+    )
+
+
+class ManagerInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={
+            "required": _("Enter the e-mail address of the new scan manager."),
+            "invalid": _("Enter a valid e-mail address, such as name@example.org."),
+        },
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,18 +66,21 @@ class _ScanDatesMixin(forms.Form):
 class ScanCreateForm(_ScanDatesMixin):
     instrument_version = forms.ModelChoiceField(
         label=_("Instrument"),
-        queryset=InstrumentVersion.objects.select_related("instrument"),
+        queryset=InstrumentVersion.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choose one of the instruments listed.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: QuerySet[InstrumentVersion], **kwargs: Any) -> None:
+        """versions: the published versions the organisation may use (roer.instruments.selectors); no other
+        is offered, and a draft or another organisation's instrument is refused when posted."""
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["retention_days"].initial = settings.ROER_RETENTION_DAYS
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + datetime.timedelta(days=21)
-        self.fields["instrument_version"].initial = InstrumentVersion.objects.order_by("-loaded_at").first()
+        self.fields["instrument_version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["instrument_version"].initial = versions.order_by("-loaded_at", "-pk").first()
         for kind in GroupKind:
             self.fields[f"include_{kind.value}"] = forms.BooleanField(label=kind.label, required=False, initial=True)
             self.fields[f"threshold_{kind.value}"] = _threshold_field(kind)

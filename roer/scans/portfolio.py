@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roer.instruments.selectors import usable_by_all, usable_by_any
 from roer.organisations.access import is_platform_admin
 from roer.organisations.models import MANAGING_ROLES, Membership, Organisation, Role
 from roer.scans.forms import ScanCreateForm
@@ -107,7 +108,8 @@ class PortfolioScanForm(ScanCreateForm):
     )
 
     def __init__(self, *args: Any, clients: Sequence[Organisation], source: Scan | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # any client's instrument is offered; clean() refuses one that a chosen client may not use
+        super().__init__(*args, versions=usable_by_any([client.pk for client in clients]), **kwargs)
         self.fields["clients"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             pk__in=[client.pk for client in clients]
         ).order_by("name")
@@ -117,6 +119,18 @@ class PortfolioScanForm(ScanCreateForm):
                 self.fields[f"include_{kind.value}"].initial = kind.value in thresholds
                 if kind.value in thresholds:
                     self.fields[f"threshold_{kind.value}"].initial = thresholds[kind.value]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        version, clients = cleaned.get("instrument_version"), cleaned.get("clients")
+        if version is not None and clients:
+            allowed = set(usable_by_all([client.pk for client in clients]).values_list("pk", flat=True))
+            if version.pk not in allowed:
+                self.add_error(
+                    "instrument_version",
+                    _("Not every client you chose may use this instrument: choose another one or fewer clients."),
+                )
+        return cleaned
 
     def chosen_clients(self) -> list[Organisation]:
         return list(self.cleaned_data["clients"])

@@ -6,53 +6,51 @@ The writes are roer.lifecycle.platform's services; a block or unblock is a POST 
 
 from __future__ import annotations
 
+import difflib
 import functools
+import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.accounts.models import User
 from roer.audit.forms import AuditFilterForm
 from roer.audit.models import AuditAction, AuditEvent
+from roer.instruments.loader import InstrumentFileError, instrument_warnings
 from roer.instruments.models import InstrumentVersion
+from roer.instruments.schema import InstrumentDefinition, Perspective
+from roer.instruments.selectors import previous_version
 from roer.lib.errors import DomainError
 from roer.lifecycle import platform as services
 from roer.lifecycle.retention import scans_due
-from roer.organisations.access import is_platform_admin
-from roer.organisations.models import Membership, Organisation
-from roer.organisations.platform_forms import PlatformOrganisationForm, SearchForm
+from roer.organisations.access import platform_admin_required
+from roer.organisations.models import Membership, Organisation, Role
+from roer.organisations.platform_forms import (
+    ManagerInviteForm,
+    PlatformNewOrganisationForm,
+    PlatformOrganisationForm,
+    SearchForm,
+)
 from roer.reports.writers import CSV_DIALECTS, PLAIN, CsvDialect, csv_row
+from roer.responses.questionnaire import pages_for
 from roer.scans.models import Scan, ScanState
+from roer.web.instrument_forms import InstrumentPublishForm, InstrumentUploadForm
 
 PER_PAGE = 50
-
-View = Callable[..., HttpResponseBase]
-
-
-def platform_admin_required(view: View) -> View:
-    """Logged in (else the log-in page), and a platform administrator (else 404)."""
-
-    @functools.wraps(view)
-    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not is_platform_admin(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return never_cache(login_required(wrapped))
 
 
 def _page(request: AuthenticatedHttpRequest, items: QuerySet[Any]) -> Page[Any]:
@@ -89,12 +87,21 @@ def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _organisation_form_page(
-    request: AuthenticatedHttpRequest, form: PlatformOrganisationForm, organisation: Organisation | None
+    request: AuthenticatedHttpRequest,
+    form: PlatformOrganisationForm,
+    organisation: Organisation | None,
+    manager_form: ManagerInviteForm | None = None,
 ) -> HttpResponse:
-    status = 400 if form.errors else 200
-    return render(
-        request, "platform/organisation_form.html", {"form": form, "organisation": organisation}, status=status
+    status = 400 if form.errors or (manager_form and manager_form.errors) else 200
+    managers = (
+        Membership.objects.filter(organisation=organisation, role=Role.BEHEERDER)
+        .select_related("user")
+        .order_by("user__email")
+        if organisation is not None
+        else Membership.objects.none()
     )
+    context = {"form": form, "organisation": organisation, "manager_form": manager_form, "managers": managers}
+    return render(request, "platform/organisation_form.html", context, status=status)
 
 
 def _save(form: PlatformOrganisationForm, save: Callable[..., Organisation]) -> Organisation | None:
@@ -109,15 +116,51 @@ def _save(form: PlatformOrganisationForm, save: Callable[..., Organisation]) -> 
         return None
 
 
+def _base_url(request: AuthenticatedHttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @platform_admin_required
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PlatformOrganisationForm(request.POST or None)
+    form = PlatformNewOrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = _save(form, functools.partial(services.organisation_create, user=request.user))
+        create = functools.partial(
+            services.organisation_create,
+            user=request.user,
+            first_manager=form.cleaned_data["first_manager"],
+            base_url=_base_url(request),
+        )
+        created = _save(form, create)
         if created is not None:
             messages.success(request, _("%(name)s has been created.") % {"name": created.name})
+            manager = Membership.objects.filter(organisation=created).select_related("user").first()
+            if manager is not None:
+                messages.success(
+                    request,
+                    _("%(email)s is its scan manager and gets an e-mail to choose a password.")
+                    % {"email": manager.user.email},
+                )
             return redirect("platform:organisations")
     return _organisation_form_page(request, form, None)
+
+
+def _manager_invited(
+    request: AuthenticatedHttpRequest, organisation: Organisation, form: ManagerInviteForm
+) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
+    try:
+        membership = services.manager_invite(
+            organisation=organisation, email=form.cleaned_data["email"], user=request.user, base_url=_base_url(request)
+        )
+    except DomainError as error:
+        form.add_error("email", str(error))
+        return None
+    messages.success(
+        request,
+        _("%(email)s is a scan manager of %(name)s now.") % {"email": membership.user.email, "name": organisation.name},
+    )
+    return redirect("platform:organisation_edit", organisation_code=organisation.code)
 
 
 @platform_admin_required
@@ -125,15 +168,19 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_code: Any)
     organisation = Organisation.objects.filter(code=organisation_code).first()
     if organisation is None:
         raise Http404
-    form = PlatformOrganisationForm.for_organisation(organisation, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    inviting = request.method == "POST" and request.POST.get("action") == "invite_manager"
+    manager_form = ManagerInviteForm(request.POST if inviting else None)
+    if inviting and (invited := _manager_invited(request, organisation, manager_form)) is not None:
+        return invited
+    form = PlatformOrganisationForm.for_organisation(organisation, None if inviting else request.POST or None)
+    if request.method == "POST" and not inviting and form.is_valid():
         change = functools.partial(services.organisation_change, user=request.user, organisation=organisation)
         changed = _save(form, change)
         if changed is not None:
             messages.success(request, _("%(name)s has been saved.") % {"name": changed.name})
             return redirect("platform:organisations")
         organisation.refresh_from_db()
-    return _organisation_form_page(request, form, organisation)
+    return _organisation_form_page(request, form, organisation, manager_form)
 
 
 @platform_admin_required
@@ -254,3 +301,129 @@ def instrument_versions(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("instrument__code", "-number")
     )
     return render(request, "platform/instrument_versions.html", {"versions": versions})
+
+
+# Instrument versions: upload a draft, read its preview, warnings and differences, publish it.
+
+_DIFF_LINES = 3000  # a longer difference is cut off, with a notice: the file itself is on the page
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "add", "remove", "hunk" (a file name or a line range) or "same"
+    text: str
+
+
+def _difference(previous: InstrumentVersion | None, version: InstrumentVersion) -> list[DiffLine]:
+    if previous is None:
+        return []
+    lines = difflib.unified_diff(
+        previous.source_text.splitlines(),
+        version.source_text.splitlines(),
+        fromfile=f"{previous.source_name} ({_('version')} {previous.number})",
+        tofile=f"{version.source_name} ({_('version')} {version.number})",
+        lineterm="",
+        n=2,
+    )
+
+    def kind(line: str) -> str:
+        if line.startswith(("+++ ", "--- ")):
+            return "hunk"  # the two files' names
+        return {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "same")
+
+    return [DiffLine(kind(line), line) for line in itertools.islice(lines, _DIFF_LINES)]
+
+
+@dataclass(frozen=True)
+class PreviewPage:
+    title: str
+    questions: list[str]
+    open_questions: list[str]
+
+
+def _preview(definition: InstrumentDefinition, perspective: Perspective, language: str) -> list[PreviewPage]:
+    """The questionnaire's pages for one perspective, as texts in the page's language."""
+    pages = []
+    for page in pages_for(definition, perspective):
+        questions = [question.text.get(language) for question in page.scaled]
+        questions += [
+            f"{development.name.get(language)}: {development.knowledge.text.get(language)} / "
+            f"{development.impact.text.get(language)}"
+            for development in page.developments
+        ]
+        pages.append(
+            PreviewPage(page.title_in(language), questions, [question.text.get(language) for question in page.open])
+        )
+    return pages
+
+
+def _version(version_id: int) -> InstrumentVersion:
+    found = InstrumentVersion.objects.select_related("instrument").filter(pk=version_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@platform_admin_required
+def instrument_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = InstrumentUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version = services.instrument_upload(
+                user=request.user, content=upload.read(), source_name=Path(upload.name).name[:255]
+            )
+        except InstrumentFileError as error:
+            problems = error.lines()
+        else:
+            return redirect("platform:instrument", version_id=version.pk)
+    return render(
+        request, "platform/instrument_upload.html", {"form": form, "problems": problems, "invalid": bool(problems)}
+    )
+
+
+@platform_admin_required
+def instrument_version(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    version = _version(version_id)
+    language = get_language() or "nl"
+    definition = version.parsed
+    chosen = list(version.organisations.order_by("name"))
+    audience = InstrumentPublishForm.EVERY if version.for_every_organisation else InstrumentPublishForm.CHOSEN
+    if request.method == "POST" and request.POST.get("action") == "discard":
+        return _discarded(request, version)
+    form = InstrumentPublishForm(request.POST or None, initial={"audience": audience, "organisations": chosen})
+    if request.method == "POST" and form.is_valid():
+        services.instrument_publish(user=request.user, version=version, organisations=form.chosen())
+        messages.success(request, _("Version %(number)s is published.") % {"number": version.number})
+        return redirect("platform:instrument", version_id=version.pk)
+    previous = previous_version(version)
+    context = {
+        "version": version,
+        "form": form,
+        "invalid": bool(form.errors),
+        "chosen": chosen,
+        "warnings": InstrumentFileError(
+            version.source_name, instrument_warnings(definition, version.source_text)
+        ).lines(),
+        "previews": [
+            (_("Directors (self-assessment)"), _preview(definition, "self", language)),
+            (_("Everyone who rates the directors"), _preview(definition, "others", language)),
+        ],
+        "language": language,
+        "previous": previous,
+        "difference": _difference(previous, version),
+        "cut_off": _DIFF_LINES,
+        "scan_count": version.scans.count(),
+    }
+    return render(request, "platform/instrument_version.html", context)
+
+
+def _discarded(request: AuthenticatedHttpRequest, version: InstrumentVersion) -> HttpResponse:
+    try:
+        services.instrument_discard(user=request.user, version=version)
+    except InstrumentFileError:
+        messages.error(request, _("A published version, or one a scan uses, is kept."))
+        return redirect("platform:instrument", version_id=version.pk)
+    messages.success(request, _("The draft has been discarded."))
+    return redirect("platform:instruments")

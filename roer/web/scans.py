@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
+from roer.instruments.selectors import usable_versions
 from roer.lib.errors import DomainError
 from roer.lifecycle import copying, editing, mailing
 from roer.lifecycle.scan_life import NOT_CLOSED, ScanStateError
@@ -48,7 +49,7 @@ def _base_url(request: AuthenticatedHttpRequest) -> str:
 @login_required
 def scan_create(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, organisation_code, manage=True).organisation
-    form = ScanCreateForm(request.POST or None)
+    form = ScanCreateForm(request.POST or None, versions=usable_versions(organisation.pk))
     if request.method == "POST" and form.is_valid():
         scan = services.scan_create(
             organisation=organisation,

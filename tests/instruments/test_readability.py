@@ -41,3 +41,22 @@ def test_a_hard_text_is_warned_about_with_its_place_and_line():
     assert {warning.location for warning in warnings} == {"residents.statements[8].resident.nl"}
     line = changed.splitlines()[warnings[0].line - 1]
     assert "gedigitaliseerde" in line
+
+
+def test_a_web_process_does_not_load_textstat_until_a_text_is_measured():
+    """textstat's dictionaries cost a process about 50 MB; every web process imports the URLconf."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup(); import roer.urls; "
+        "assert 'textstat' not in sys.modules, 'loaded with the URLconf'; "
+        "from roer.instruments.readability import reading_ease; reading_ease('Dit is een zin.'); "
+        "assert 'textstat' in sys.modules"
+    )
+    subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "roer.settings"},
+    )

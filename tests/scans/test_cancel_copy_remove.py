@@ -274,6 +274,7 @@ class TestCopying:
             definition=instrument_version.definition,
             source_name=instrument_version.source_name,
             source_text=instrument_version.source_text,
+            published_at=timezone.now(),
         )
         InstrumentVersion.objects.filter(pk=newer.pk).update(loaded_at=timezone.now() + datetime.timedelta(days=1))
         copy = scan_copy(
