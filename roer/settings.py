@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "roer.reports",
     "roer.audit",
     "roer.lifecycle",
+    "roer.api",
+    "roer.sso",
+    "roer.exchange",
     # After django_tasks_db, whose admin registration roer.web.admin replaces.
     "roer.web",
     "roer.demo",
@@ -142,6 +145,22 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "organisations:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Password log-in first; single sign-on's backend only answers its own callback (roer/sso/backend.py).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "roer.sso.backend.ProviderBackend"]
+# Single sign-on with OpenID Connect (docs/sso.md): every provider's endpoints, client id and secret come
+# from its row in roer.sso, set up by a platform administrator; these are the flow's fixed choices.
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_CREATE_USER = True
+OIDC_MAX_STATES = 10
+# Seconds Roer waits for a provider's answer (configuration, keys, token, userinfo).
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -309,6 +328,14 @@ ROER_EXPORT_RETENTION_HOURS = env_int("ROER_EXPORT_RETENTION_HOURS", 24, minimum
 # Largest invitee file a beheerder may upload, in bytes.
 ROER_MAX_UPLOAD_BYTES = env_int("ROER_MAX_UPLOAD_BYTES", 2 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ROER_MAX_UPLOAD_BYTES + 64 * 1024
+# The benchmark across installations (docs/benchmark-exchange.md): this installation's name in the files it
+# signs, its Ed25519 signing key (made on first use, mode 0600), and how many organisations must take part
+# before /open-data/benchmark/ publishes anything.
+ROER_INSTALLATION_NAME = env_str("ROER_INSTALLATION_NAME", "Roer")
+ROER_BENCHMARK_KEY_FILE = Path(env_str("ROER_BENCHMARK_KEY_FILE", str(VAR_DIR / "benchmark-signing-key.pem")))
+ROER_OPEN_DATA_MIN_ORGANISATIONS = env_int("ROER_OPEN_DATA_MIN_ORGANISATIONS", 10, minimum=5)
+# The REST API (docs/api.md): requests per API key, counted in the shared cache.
+ROER_API_RATE = env_str("ROER_API_RATE", "120/m")
 
 LOGGING = {
     "version": 1,

@@ -301,11 +301,172 @@ def test_the_platform_pages_do_not_grow_with_the_platform(organisation, alice, b
         "overview": 7,  # four counts and the scans due for removal
         "organisations": 4,  # the count and the page, with their scans counted
         "organisation_create": 2,
-        "organisation_edit": 3,  # the organisation
+        "organisation_edit": 4,  # the organisation and its scan managers
         "users": 5,  # the count, the page, and their memberships with their organisations
         "user_block": 3,  # the account
         "user_unblock": 3,
         "audit": 5,  # the count, the page with the events' organisations, the organisations to filter by
         "retention": 5,  # the scans due, the count and the page with their organisations
         "instruments": 3,  # the versions with their instruments and scans counted
+    }
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_benchmark_exchange_pages_do_not_grow_with_the_installations_and_cells(
+    organisation, bob_client, instrument_version, size
+):
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from django.urls import reverse
+
+    from roer.exchange import signing
+    from roer.exchange.services import benchmark_import, trusted_installation_add
+    from roer.lifecycle.benchmarks import refresh_benchmarks
+    from tests.conftest import client_for
+    from tests.factories import OrganisationFactory, UserFactory
+
+    for number in range(5 * size):  # 5 or 15 organisations take part
+        other = OrganisationFactory(name=f"Gemeente {number:02d}", benchmark_opt_in=True)
+        closed_scan_with(other, instrument_version, {"medewerkers": [1 + number % 5] * 5}, title=f"Scan {number:02d}")
+    organisation.benchmark_opt_in = True
+    organisation.save()
+    own = closed_scan_with(organisation, instrument_version, {"medewerkers": [4] * 5})
+    refresh_benchmarks.call(instrument_version.pk)
+    codes = [code for _pillar, dimension in instrument_version.parsed.dimensions() for code in [dimension.code]]
+    for number in range(size):  # installations, each with a file of every group and dimension
+        key = Ed25519PrivateKey.generate()
+        version = {"code": instrument_version.instrument.code, "version": instrument_version.number}
+        payload = {
+            "format": "roer-benchmark",
+            "format_version": 1,
+            "installation": f"Roer {number}",
+            "generated_at": "2026-03-15T10:00:00+00:00",
+            "public_key": signing.public_key_text(key.public_key()),
+            "instruments": [{**version, "content_hash": instrument_version.content_hash}],
+            "cells": [
+                {
+                    "instrument": version["code"],
+                    "instrument_version": version["version"],
+                    "kind": kind,
+                    "size_class": size_class,
+                    "code": code,
+                    "organisations": 12,
+                    "median": 50.0,
+                    "q1": 40.0,
+                    "q3": 60.0,
+                }
+                for kind, size_class in [(None, None), ("gemeente", None), ("gemeente", 4)]
+                for code in codes
+            ],
+        }
+        trusted_installation_add(user=None, name=f"Roer {number}", public_key=payload["public_key"])
+        benchmark_import(
+            user=None, content=json.dumps({"payload": payload, "signature": signing.sign(payload, key)}).encode()
+        )
+    administrator = client_for(UserFactory(email="beheer@roer.example", is_superuser=True))
+    assert {
+        "exchange": queries(administrator, reverse("platform:benchmark_exchange")),
+        "export": queries(administrator, reverse("platform:benchmark_export")),
+    } == {
+        "exchange": 3,  # session, user, the trusted installations with their files and cells counted
+        "export": 4,  # session, user, the stored peer group scores, the audit line
+    }
+    assert {
+        page: queries(Client(), reverse(page))
+        for page in ("open_data_benchmark", "open_data_benchmark_csv", "open_data_benchmark_json")
+    } == {"open_data_benchmark": 1, "open_data_benchmark_csv": 1, "open_data_benchmark_json": 1}  # the stored scores
+    # a reader's results page (READER_PAGES), + the peer group scores (taking part), + the imported cells
+    assert queries(bob_client, f"/scans/{own.code}/results/") == 16
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_single_sign_on_pages_do_not_grow_with_the_providers(client, organisation, size):
+    from django.urls import reverse
+
+    from roer.sso.services import provider_save
+    from tests.conftest import client_for
+    from tests.factories import OrganisationFactory, UserFactory
+
+    administrator = UserFactory(email="beheer@roer.example", is_superuser=True)
+    for number in range(size):
+        provider = provider_save(
+            by=administrator,
+            organisation=organisation if number == 0 else OrganisationFactory(name=f"Gemeente {number:02d}"),
+            provider=None,
+            issuer="https://sso.example/realms/roer",
+            client_id=f"roer-{number}",
+            client_secret="secret",
+            domains=[f"g{number}.example", f"h{number}.example"],
+            manager_claim="",
+            manager_value="",
+            enabled=True,
+        )
+    admin = client_for(administrator)
+    pages = {
+        "sso": reverse("platform:sso"),
+        "sso_create": reverse("platform:sso_create"),
+        "sso_edit": reverse("platform:sso_edit", args=[provider.pk]),
+    }
+    # every page: the session and the user first
+    assert {name: queries(admin, url) for name, url in pages.items()} == {
+        "sso": 4,  # the providers with their organisations, and their domains
+        "sso_create": 3,  # the organisations without a provider
+        "sso_edit": 4,  # the provider with its organisation, its domains
+    }
+    assert queries(client, reverse("sso:start")) == 0  # a visitor without a session
+    client.post(reverse("sso:start"), {"email": "eva@g0.example"})
+    assert queries(client, reverse("sso:continue")) == 2  # the session, the provider chosen
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_api_and_its_key_pages_do_not_grow_with_the_keys_scans_and_actions(
+    alice_client, organisation, alice, instrument_version, size
+):
+    from django.urls import reverse
+
+    from roer.api.keys import key_create
+    from roer.plans.models import Action
+    from tests.factories import ScanFactory
+
+    keys = [key_create(organisation=organisation, user=alice, name=f"Key {n}", scope="write") for n in range(size)]
+    published = closed_scan_with(organisation, instrument_version, {"directie": [4, 4, 4], "medewerkers": [3] * 5})
+    for number in range(size):
+        scan = ScanFactory(organisation=organisation, instrument_version=instrument_version, title=f"Scan {number}")
+        InvitationFactory(scan=scan, email=f"m{number}@alfa.example")
+        Action.objects.create(
+            organisation=organisation,
+            baseline_scan=published,
+            instrument_code="digitaal_leiderschap",
+            dimension_code="kennis",
+            investment="kennis",
+            title=f"Actie {number}",
+            due_on=scan.closes_on,
+        )
+    pages = {
+        "list": reverse("api_keys:list", args=[organisation.code]),
+        "revoke": reverse("api_keys:revoke", args=[organisation.code, keys[0].key.pk]),
+    }
+    # the session, the user, the organisation, the membership, then the keys with their makers / the key
+    assert {name: queries(alice_client, url) for name, url in pages.items()} == {"list": 5, "revoke": 5}
+    api = Client(headers={"Authorization": f"Bearer {keys[0].token}"})
+    code = published.code
+    paths = {
+        "organisation": "/api/v1/organisation",
+        "scans": "/api/v1/scans",
+        "scan": f"/api/v1/scans/{code}",
+        "groups": f"/api/v1/scans/{code}/groups",
+        "response-rates": f"/api/v1/scans/{code}/response-rates",
+        "figures": f"/api/v1/scans/{code}/figures",
+        "plan": "/api/v1/plan/actions",
+    }
+    # every request: the key with its organisation and maker (one query); no session, no user
+    assert {name: queries(api, path) for name, path in paths.items()} == {
+        "organisation": 1,
+        "scans": 3,  # the count and the page with its counts
+        "scan": 2,
+        "groups": 3,  # the scan, its groups
+        "response-rates": 6,  # + invited per group, answered per group, the invitation counts
+        "figures": 11,  # the scan and its groups, the results' reads as for the figures file, the audit line
+        "plan": 3,  # the count and the page with owners, baselines and notes counted
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from roer.api.keys import key_create
 from roer.learning.models import Case, SharingOffer
 from roer.lifecycle.resident_life import survey_create
 from roer.organisations.models import Role
@@ -101,10 +102,15 @@ ACCESS: dict[str, Rule] = {
     "members:role": Rule("post", "member", 302, 403, data=(("role", "beheerder"),)),
     "members:remove": Rule("get", "member", *MANAGE),
     "members:consultant_revoke": Rule("get", "consultant", *MANAGE),
+    # the organisation's API keys: its own scan managers only
+    "api_keys:list": Rule("get", "organisation", *MANAGE),
+    "api_keys:revoke": Rule("get", "api_key", *MANAGE),
     # platform administrators only: everyone else, the organisation's own scan managers too, finds nothing
     "platform:organisation_edit": Rule("get", "organisation", 404, 404),
     "platform:user_block": Rule("post", "platform_user", 404, 404),
     "platform:user_unblock": Rule("post", "platform_user", 404, 404),
+    "platform:sso_edit": Rule("get", "sso_provider", 404, 404),
+    "platform:instrument": Rule("get", "instrument_version", 404, 404),
 }
 # Patterns whose identifier is not an organisation's object, with the tests that cover them.
 EXEMPT = {
@@ -119,6 +125,18 @@ EXEMPT = {
     "resident_survey:thanks": "public, the same for everyone; tests/residents/test_resident_survey.py",
     "residents:letters_file": "a batch's files: owner, reader and outsider in tests/residents/test_printing.py",
     "residents:letters_codes": "a batch's codes: owner, reader and outsider in tests/residents/test_printing.py",
+    **{
+        f"api:{name}": "the REST API takes an API key, no session: own, other organisation's and revoked keys "
+        "in tests/api/test_auth.py"
+        for name in (
+            "scan_detail",
+            "scan_groups",
+            "scan_response_rates",
+            "scan_figures",
+            "scan_invitations_add",
+            "plan_action_change",
+        )
+    },
 }
 
 
@@ -179,6 +197,12 @@ def objects(organisation, scan, instrument_version, alice):
     )
     member = MembershipFactory(organisation=organisation, role=Role.LEZER)
     consultant = MembershipFactory(organisation=organisation, role=Role.ADVISEUR)
+    api_key = key_create(organisation=organisation, user=alice, name="Koppeling", scope="read").key
+    from roer.sso.models import IdentityProvider
+
+    sso_provider = IdentityProvider.objects.create(
+        organisation=organisation, issuer="https://sso.alfa.example", client_id="roer"
+    )
     run_tasks()
     return {
         "member": {"organisation_code": organisation.code, "membership_id": member.pk},
@@ -195,6 +219,9 @@ def objects(organisation, scan, instrument_version, alice):
         "survey": {"scan_code": scan.code},
         "burst": {"scan_code": scan.code, "burst_id": burst.pk},
         "platform_user": {"user_id": member.user_id},
+        "api_key": {"organisation_code": organisation.code, "key_id": api_key.pk},
+        "sso_provider": {"provider_id": sso_provider.pk},
+        "instrument_version": {"version_id": scan.instrument_version_id},
     }
 
 
@@ -220,7 +247,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(name, objects, client):
 
 # The platform administration's pages, with an identifier or not: found by walking the URLconf, so that a
 # new platform page is tried here without a rule of its own (tests/platform/test_access.py tries them too).
-PLATFORM_KWARGS = {"organisation_code": "organisation", "user_id": "platform_user"}
+PLATFORM_KWARGS = {"organisation_code": "organisation", "user_id": "platform_user", "version_id": "instrument_version"}
+PLATFORM_KWARGS["provider_id"] = "sso_provider"  # an identity provider (roer/sso)
 
 
 def platform_urls(objects) -> list[str]:  # type: ignore[no-untyped-def]

@@ -4,8 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from roer.lib.health import health
+from roer.sso import views as sso
 from roer.web import (
     accounts,
+    exchange,
     learning,
     mail_texts,
     members,
@@ -166,6 +168,14 @@ platform_urls = [
     path("platform/audit.csv", platform.audit_log_csv, name="audit_csv"),
     path("platform/retention/", platform.retention, name="retention"),
     path("platform/instruments/", platform.instrument_versions, name="instruments"),
+    # Single sign-on: the organisations' identity providers (roer/sso/views.py).
+    path("platform/sso/", sso.providers, name="sso"),
+    path("platform/sso/new/", sso.provider_create, name="sso_create"),
+    path("platform/sso/<int:provider_id>/", sso.provider_edit, name="sso_edit"),
+    path("platform/benchmark-exchange/", exchange.exchange, name="benchmark_exchange"),
+    path("platform/benchmark-exchange/export.json", exchange.export, name="benchmark_export"),
+    path("platform/instruments/upload/", platform.instrument_upload, name="instrument_upload"),
+    path("platform/instruments/<int:version_id>/", platform.instrument_version, name="instrument"),
 ]
 
 result_urls = [
@@ -209,6 +219,21 @@ urlpatterns = [
     path("", include((portfolio_urls, "portfolio"))),
     path("", include((platform_urls, "platform"))),
     path("login/", accounts.LoginView.as_view(), name="login"),
+    # Logging in with an organisation's account (OpenID Connect): roer/sso/views.py.
+    path(
+        "login/sso/",
+        include(
+            (
+                [
+                    path("", sso.start, name="start"),
+                    path("continue/", sso.continue_page, name="continue"),
+                    path("go/", sso.AuthenticationRequestView.as_view(), name="go"),
+                    path("callback/", sso.CallbackView.as_view(), name="callback"),
+                ],
+                "sso",
+            )
+        ),
+    ),
     # Before the admin's own pattern (roer/urls.py includes these first): its log-in, throttled the same way.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     # Answered by roer.lib.health.HealthCheckMiddleware before it gets here; named for reverse().
@@ -223,6 +248,9 @@ urlpatterns = [
     path("method/", pages.method, name="method"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("privacy/", pages.privacy, name="privacy"),
+    path("open-data/benchmark/", exchange.open_data_page, name="open_data_benchmark"),
+    path("open-data/benchmark.csv", exchange.open_data_csv, name="open_data_benchmark_csv"),
+    path("open-data/benchmark.json", exchange.open_data_json, name="open_data_benchmark_json"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(

@@ -18,6 +18,7 @@ import pytest
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Page
 
+from roer.api.keys import key_create
 from roer.learning.models import Case
 from roer.lifecycle.editing import scan_foreword_set
 from roer.lifecycle.resident_life import survey_create
@@ -131,8 +132,10 @@ def long_words(instrument_version):  # type: ignore[no-untyped-def]
         contact_name=LONG,
         contact_email="beheerder@lang.example",
     )
+    key = key_create(organisation=organisation, user=manager, name=f"Sleutel {LONG}", scope="read").key
     run_tasks()
     return {
+        "api_key": key.pk,
         "manager": manager,
         "organisation": organisation.code,
         "open": open_scan.code,
@@ -154,6 +157,7 @@ LOGGED_OUT = [
     "/password/reset/done/",
     "/account/set-password/MQ/no-such-token/",  # a used or wrong link: the page that says so
     "/account/set-password/done/",
+    "/login/sso/",  # the e-mail step of logging in with an organisation's account
 ]
 
 
@@ -166,6 +170,9 @@ def pages_of(objects) -> list[str]:  # type: ignore[no-untyped-def]
         f"/organisations/{organisation}/",
         f"/organisations/{organisation}/benchmark/",  # POST only: the 405 page
         f"/organisations/{organisation}/look/",
+        # API keys
+        f"/organisations/{organisation}/api-keys/",
+        f"/organisations/{organisation}/api-keys/{objects['api_key']}/revoke/",
         # members and consultants
         f"/organisations/{organisation}/members/",
         f"/organisations/{organisation}/members/{objects['member']}/remove/",
@@ -226,6 +233,7 @@ def pages_of(objects) -> list[str]:  # type: ignore[no-untyped-def]
         "/method/",
         "/accessibility/",
         "/privacy/",
+        "/open-data/benchmark/",
         # errors
         "/does-not-exist/",
         f"/scans/{open_scan}/send/invitations/",  # POST only: the 405 page
@@ -251,6 +259,8 @@ NOT_PAGES = {
             "residents:poster_pdf",
             "residents:poster_svg",
             "residents:qr_svg",
+            "open_data_benchmark_csv",
+            "open_data_benchmark_json",
         ],
         "a file, not a page",
     ),
@@ -277,11 +287,33 @@ NOT_PAGES = {
         ],
         "POST only: its 405 page is the one visited for scans:send_invitations",
     ),
+    **dict.fromkeys(
+        [
+            "api:root",
+            "api:api-root",
+            "api:openapi-json",
+            "api:organisation",
+            "api:scan_list",
+            "api:scan_detail",
+            "api:scan_groups",
+            "api:scan_response_rates",
+            "api:scan_figures",
+            "api:scan_invitations_add",
+            "api:plan_actions",
+            "api:plan_action_create",
+            "api:plan_action_change",
+            "api:unknown",
+        ],
+        "the JSON API, no HTML: tests/api/test_schema.py runs schemathesis against it",
+    ),
     "admin_login": "the administration site's log-in, Django's own layout",
     "health": "plain text for the load balancer",
     "ready": "plain text for the load balancer",
     "password_reset_confirm": "needs a signed link from an e-mail",
     "portfolio:created": "shown once, after setting up scans for several clients",
+    "sso:continue": "needs the e-mail step in the session and moves on to the provider (tests/browser/test_sso.py)",
+    "sso:go": "a redirect to the organisation's identity provider",
+    "sso:callback": "the identity provider's way back: a redirect (tests/browser/test_sso.py)",
 }
 # The platform administration is for platform administrators: tests/browser/test_platform.py visits each
 # of its pages as one, at 320 pixels too.
@@ -291,7 +323,7 @@ PLATFORM_PAGES = {name for name, _route in patterns() if name.startswith("platfo
 def test_the_pages_visited_are_every_page_of_the_urlconf():
     code = "00000000-0000-0000-0000-000000000000"
     objects = {"organisation": code, "open": code, "closed": code, "case": code, "survey": "abcdefgh"}
-    objects.update(dict.fromkeys(["action", "member", "consultant", "open_invitation"], 1))
+    objects.update(dict.fromkeys(["action", "member", "consultant", "open_invitation", "api_key"], 1))
     paths = [*pages_of({**objects, "invitation": "/a/" + "x" * 43 + "/"}), *LOGGED_OUT]
     visited = set()
     for path in paths:

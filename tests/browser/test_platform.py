@@ -14,7 +14,7 @@ from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
 from roer.lifecycle.platform import user_block
 from roer.organisations.models import Role
-from tests.browser.test_narrow_pages import LONG, LONG_EMAIL
+from tests.browser.test_narrow_pages import LONG, LONG_EMAIL, LONG_NAME
 from tests.browser.test_residents import check, log_in, phone, switch_language
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers import closed_scan_with
@@ -28,7 +28,7 @@ def platform(organisation, alice, bob, instrument_version):  # type: ignore[no-u
     a closed scan for retention and a blocked account."""
     administrator = UserFactory(email="petra@roer.example", is_superuser=True, is_staff=True)
     long_organisation = OrganisationFactory(name=f"Gemeente {LONG}")
-    long_user = UserFactory(email=LONG_EMAIL, full_name=f"Medewerker {LONG}")
+    long_user = UserFactory(email=LONG_EMAIL, full_name=f"Medewerker {LONG_NAME}")
     MembershipFactory(user=long_user, organisation=long_organisation, role=Role.LEZER)
     closed_scan_with(long_organisation, instrument_version, {"medewerkers": [3] * 5}, title=f"Scan {LONG}")
     closed_scan_with(organisation, instrument_version, {"medewerkers": [4] * 5}, title="Scan 2026")
@@ -90,3 +90,36 @@ def test_a_platform_administrator_walks_every_platform_page_on_a_phone(new_conte
     page.goto("/platform/instruments/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Instrument versions")
     check(journey, page, "the instrument versions")
+    page.goto("/platform/benchmark-exchange/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Benchmark across installations")
+    check(journey, page, "the benchmark exchange")
+
+
+def test_a_platform_administrator_uploads_reads_and_publishes_an_instrument_version(
+    new_context, live_server, journey, platform, tmp_path
+):
+    from tests.platform.test_instrument_publication import NEW, version_3
+
+    page = phone(new_context, live_server)
+    log_in(page, platform["administrator"].email)
+    page.goto("/platform/instruments/")
+    switch_language(page, "en")
+    page.get_by_role("link", name="Upload a new version").click()
+    check(journey, page, "the upload form")
+    broken = tmp_path / "digitaal-leiderschap-v3.yaml"
+    broken.write_bytes(version_3().replace(b"\nversion: 3\n", b"\nversion: drie\n", 1))
+    page.get_by_label("Instrument file (YAML)").set_input_files(str(broken))
+    page.get_by_role("button", name="Check and upload").click()
+    expect(page.locator(".error-summary")).to_contain_text("The file was not loaded: 1 problem")
+    check(journey, page, "an instrument file with a mistake")
+    good = tmp_path / "digitaal-leiderschap-v3-good.yaml"
+    good.write_bytes(version_3())
+    page.get_by_label("Instrument file (YAML)").set_input_files(str(good))
+    page.get_by_role("button", name="Check and upload").click()
+    expect(page.locator(".diff ins").last).to_contain_text(NEW)
+    check(journey, page, "a draft with its difference and preview")
+    page.get_by_label("Only the organisations chosen below").check()
+    page.get_by_label(platform["organisation"].name).check()
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.locator(".messages")).to_contain_text("Version 3 is published.")
+    check(journey, page, "a published version")

@@ -179,6 +179,17 @@ def _audit_csv(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ig
     yield 400, administrator.get(url, {"since": "morgen"})  # the log's page with the filter's error
 
 
+def _benchmark_export(client, scan, alice) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    administrator = client_for(UserFactory(email="platform@roer.example", is_superuser=True))
+    yield 200, administrator.get(reverse("platform:benchmark_export"))
+
+
+# Files meant for everyone: open data, which caches and proxies may keep (tested below).
+PUBLIC_FILES = {"open_data_benchmark_csv": "the benchmark as open data"}
+
 CASES: dict[str, list[Case]] = {
     "reports:report": [_report],
     "reports:pdf": [_pdf],
@@ -197,11 +208,21 @@ CASES: dict[str, list[Case]] = {
     "residents:letters_codes": [_resident_batch_file("letters_codes")],
     "portfolio:report_csv": [_portfolio_report],
     "platform:audit_csv": [_audit_csv],
+    "platform:benchmark_export": [_benchmark_export],
 }
 
 
 def test_every_download_has_its_cases():
-    assert download_url_names() == set(CASES)
+    assert download_url_names() == set(CASES) | set(PUBLIC_FILES)
+
+
+def test_open_data_carries_no_session_and_is_the_same_for_everyone(client, alice_client):
+    for name in PUBLIC_FILES:
+        anonymous, member = client.get(reverse(name)), alice_client.get(reverse(name))
+        assert anonymous.status_code == member.status_code == 200
+        assert anonymous.content == member.content
+        assert "private" not in anonymous.get("Cache-Control", "")
+        assert not anonymous.cookies
 
 
 @pytest.fixture
