@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from roer.accounts.http import AuthenticatedHttpRequest
+from roer.lib.addresses import site_url
 from roer.lifecycle import editing, mailing
 from roer.lifecycle.scan_life import NOT_CLOSED, ScanStateError
 from roer.scans.forms import MailTextsForm
@@ -36,16 +37,12 @@ class Preview:
     text: str
 
 
-def _base_url(request: AuthenticatedHttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
 def _previews(request: AuthenticatedHttpRequest, scan: Scan) -> list[Preview]:
-    link = mailing.answer_url(mailing.SAMPLE_TOKEN, _base_url(request))
+    link = mailing.answer_url(mailing.SAMPLE_TOKEN, site_url(request))
     previews = []
     for kind in MailingKind:
         message = mailing.scan_email(
@@ -79,7 +76,7 @@ def scan_mail_texts(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> 
                         kind=TEST_ACTIONS[action],
                         user=request.user,
                         language=_language(),
-                        base_url=_base_url(request),
+                        base_url=site_url(request),
                     )
             except ScanStateError:
                 return _refused(request, scan)

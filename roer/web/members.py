@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
+from roer.lib.addresses import site_url
 from roer.lib.errors import DomainError
 from roer.lifecycle import members as services
 from roer.organisations.access import OrganisationAccess, get_organisation_for_user
@@ -26,10 +27,6 @@ from roer.organisations.member_forms import ConsultantGrantForm, MemberInviteFor
 from roer.organisations.models import Membership, Role
 
 INVITE_PREFIX, CONSULTANT_PREFIX = "invite", "consultant"
-
-
-def _base_url(request: AuthenticatedHttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _managing(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> OrganisationAccess:
@@ -92,7 +89,7 @@ def member_invite(request: AuthenticatedHttpRequest, organisation_code: uuid.UUI
                 email=form.cleaned_data["email"],
                 role=Role(form.cleaned_data["role"]),
                 invited_by=request.user,
-                base_url=_base_url(request),
+                base_url=site_url(request),
             )
         except DomainError as error:
             form.add_error("email", str(error))
@@ -115,7 +112,7 @@ def consultant_grant(request: AuthenticatedHttpRequest, organisation_code: uuid.
                 organisation=access.organisation,
                 email=form.cleaned_data["email"],
                 granted_by=request.user,
-                base_url=_base_url(request),
+                base_url=site_url(request),
             )
         except DomainError as error:
             form.add_error("email", str(error))

@@ -34,6 +34,7 @@ from roer.instruments.loader import InstrumentFileError, instrument_warnings
 from roer.instruments.models import InstrumentVersion
 from roer.instruments.schema import InstrumentDefinition, Perspective
 from roer.instruments.selectors import previous_version
+from roer.lib.addresses import site_url
 from roer.lib.errors import DomainError
 from roer.lifecycle import platform as services
 from roer.lifecycle.retention import scans_due
@@ -116,10 +117,6 @@ def _save(form: PlatformOrganisationForm, save: Callable[..., Organisation]) -> 
         return None
 
 
-def _base_url(request: AuthenticatedHttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @platform_admin_required
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlatformNewOrganisationForm(request.POST or None)
@@ -128,7 +125,7 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             services.organisation_create,
             user=request.user,
             first_manager=form.cleaned_data["first_manager"],
-            base_url=_base_url(request),
+            base_url=site_url(request),
         )
         created = _save(form, create)
         if created is not None:
@@ -151,7 +148,7 @@ def _manager_invited(
         return None
     try:
         membership = services.manager_invite(
-            organisation=organisation, email=form.cleaned_data["email"], user=request.user, base_url=_base_url(request)
+            organisation=organisation, email=form.cleaned_data["email"], user=request.user, base_url=site_url(request)
         )
     except DomainError as error:
         form.add_error("email", str(error))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.instruments.selectors import usable_versions
+from roer.lib.addresses import site_url
 from roer.lib.errors import DomainError
 from roer.lifecycle import copying, editing, mailing
 from roer.lifecycle.scan_life import NOT_CLOSED, ScanStateError
@@ -40,10 +41,6 @@ from roer.scans.selectors import (
     invitation_counts,
     mailings_of,
 )
-
-
-def _base_url(request: AuthenticatedHttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @login_required
@@ -290,7 +287,7 @@ def scan_send(request: AuthenticatedHttpRequest, scan_code: uuid.UUID, kind: str
     round_kind = MailingKind.REMINDERS if kind == "reminders" else MailingKind.INVITATIONS
     try:
         queued = mailing.mailing_request(
-            scan=scan, kind=round_kind, requested_by=request.user, base_url=_base_url(request)
+            scan=scan, kind=round_kind, requested_by=request.user, base_url=site_url(request)
         )
     except ScanStateError:
         messages.error(request, _("E-mails can only be sent while the scan is open."))
@@ -324,7 +321,7 @@ def mailing_plan(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Htt
             kind=form.cleaned_data["kind"],
             send_on=form.cleaned_data["send_on"],
             requested_by=request.user,
-            base_url=_base_url(request),
+            base_url=site_url(request),
         )
     except ScanStateError:
         messages.error(request, _("This scan is closed; nothing can be planned any more."))
