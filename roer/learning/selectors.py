@@ -262,7 +262,7 @@ def peers_for(organisation: Organisation) -> PeerOverview:
     }
     candidates = {int(org) for entries in stored.values() for org, _score in entries} - {organisation.pk}
     offers = _consented_offers(candidates, codes)
-    names = dimension_names(scan.instrument_version)
+    names = dimension_names([scan.instrument_version])
     rows = []
     for code in codes:
         chosen: dict[int, Peer] = {}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from roer.accounts.models import User
 from roer.audit.models import AuditAction
 from roer.audit.services import audit_record
-from roer.learning.dimensions import dimension_names, newest_version
+from roer.learning.dimensions import dimension_names, newest_versions
 from roer.learning.models import Case, CaseStatus, SharingOffer
 from roer.lib.errors import DomainError
 from roer.organisations.models import Membership, Organisation
@@ -35,7 +35,7 @@ def offer_make(
     """Offer to share this organisation's experience on a dimension; it shows to nobody until the
     contact person has agreed (`offer_consent`)."""
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    if dimension_code not in dimension_names(newest_version()):
+    if dimension_code not in dimension_names(newest_versions(organisation.pk)):
         raise LearningError(_("Choose one of the instrument's dimensions."))
     if not _is_member(contact, organisation):
         raise LearningError(_("The contact person must be a member of this organisation."))
@@ -92,10 +92,10 @@ def offer_withdraw(*, offer: SharingOffer, user: User) -> SharingOffer:
 
 def search_document(case: Case) -> str:
     """Title, texts, organisation, and the names of its dimensions and investment in both languages."""
-    version = newest_version()
+    versions = newest_versions()
     parts = [case.title, case.what_they_did, case.what_it_brought, case.organisation.name]
     for language in ("nl", "en"):
-        names = dimension_names(version, language)
+        names = dimension_names(versions, language)
         parts.extend(names.get(code, code) for code in case.dimension_codes)
         with translation.override(language):
             parts.append(str(InvestmentKind(case.investment).label))
@@ -128,7 +128,7 @@ def case_save(
         case = locked
         if not case.is_editable:
             raise LearningError(_("A case waiting for moderation or published can no longer be changed."))
-    known = dimension_names(newest_version())
+    known = dimension_names(newest_versions(organisation.pk))
     if not dimension_codes or any(code not in known for code in dimension_codes):
         raise LearningError(_("Choose one or more of the instrument's dimensions."))
     case.title = title.strip()

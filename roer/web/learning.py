@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from roer.accounts.http import AuthenticatedHttpRequest
 from roer.accounts.models import User
 from roer.learning import services
-from roer.learning.dimensions import dimension_choices, dimension_names, newest_version
+from roer.learning.dimensions import dimension_choices, dimension_names, newest_versions
 from roer.learning.forms import CaseForm, CaseSearchForm, OfferForm, RejectForm
 from roer.learning.models import Case
 from roer.learning.selectors import (
@@ -53,7 +53,7 @@ def _learning_page(
     request: AuthenticatedHttpRequest, access: OrganisationAccess, form: OfferForm | None = None, status: int = 200
 ) -> HttpResponse:
     organisation = access.organisation
-    names = dimension_names(newest_version())
+    names = dimension_names(newest_versions(organisation.pk))
     offers = offers_of(organisation)
     offered = {offer.dimension_code for offer in offers}
     if form is None and access.can_manage:
@@ -86,7 +86,9 @@ def learning_page(request: AuthenticatedHttpRequest, organisation_code: uuid.UUI
 def offer_create(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
     access = get_organisation_for_user(request.user, organisation_code, manage=True)
     organisation = access.organisation
-    form = OfferForm(request.POST, dimensions=dimension_choices(newest_version()), members=_members(organisation))
+    form = OfferForm(
+        request.POST, dimensions=dimension_choices(newest_versions(organisation.pk)), members=_members(organisation)
+    )
     if form.is_valid():
         try:
             offer = services.offer_make(
@@ -150,7 +152,7 @@ def offer_withdraw(request: AuthenticatedHttpRequest, offer_id: int) -> HttpResp
 
 @login_required
 def case_library(request: AuthenticatedHttpRequest) -> HttpResponse:
-    choices = dimension_choices(newest_version())
+    choices = dimension_choices(newest_versions())
     form = CaseSearchForm(request.GET or None, dimensions=choices)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = published_cases(
@@ -176,7 +178,7 @@ def case_detail(
 ) -> HttpResponse:
     access = get_case_for_user(request.user, case_code)
     case = access.case
-    names = dimension_names(newest_version())
+    names = dimension_names(newest_versions())
     context = {
         "case": case,
         "organisation": case.organisation,
@@ -189,7 +191,7 @@ def case_detail(
 
 
 def _case_form(request: AuthenticatedHttpRequest, organisation: Organisation, case: Case | None) -> HttpResponse:
-    choices = dimension_choices(newest_version())
+    choices = dimension_choices(newest_versions(organisation.pk))
     if case is None:
         initial = {
             "contact_name": request.user.full_name,
