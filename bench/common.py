@@ -32,14 +32,14 @@ from roer.demo.synthetic import Profile, synthetic_answers  # noqa: E402
 from roer.instruments.models import InstrumentVersion  # noqa: E402
 from roer.lifecycle.scan_life import figures_publish, scan_close  # noqa: E402
 from roer.organisations.models import Organisation  # noqa: E402
-from roer.scans.models import GroupKind, RespondentGroup, Scan  # noqa: E402
+from roer.scans.models import RespondentGroup, Scan, instrument_groups  # noqa: E402
 from roer.scoring.packed import pack  # noqa: E402
 
 SHARES = {
-    GroupKind.DIRECTIE: 0.02,
-    GroupKind.MANAGEMENT: 0.1,
-    GroupKind.INFORMATIEVOORZIENING: 0.08,
-    GroupKind.MEDEWERKERS: 0.8,
+    "directie": 0.02,
+    "management": 0.1,
+    "informatievoorziening": 0.08,
+    "medewerkers": 0.8,
 }
 
 
@@ -112,9 +112,10 @@ def answered_scan(
     )
     responses = []
     submitted = scan.opens_on.isoformat()
-    for kind, share in SHARES.items():
-        group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
-        for _ in range(max(3, round(respondents * share))):
+    for group in RespondentGroup.objects.bulk_create(instrument_groups(scan, SHARES)):
+        kind = definition.group(group.kind)
+        assert kind is not None
+        for _ in range(max(3, round(respondents * SHARES[group.kind]))):
             given = synthetic_answers(rng, definition, profile, kind)
             if perceived and definition.residents is not None:
                 given.update(perceived_answers(rng, definition.residents, kind))

@@ -18,7 +18,7 @@ from roer.lib.tokens import new_token
 from roer.organisations.models import Organisation, OrganisationKind
 from roer.responses import services
 from roer.responses.services import draft_merge
-from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan
+from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, instrument_groups
 
 ROUNDS = 15
 PER_ROUND = 400
@@ -82,7 +82,7 @@ def run() -> list[tuple[str, str]]:
         opens_on=today,
         closes_on=today + datetime.timedelta(days=20),
     )
-    group = RespondentGroup.objects.create(scan=scan, kind=GroupKind.MEDEWERKERS, threshold=5)
+    [group] = RespondentGroup.objects.bulk_create(instrument_groups(scan, ["medewerkers"], {"medewerkers": 5}))
     invitation = Invitation.objects.create(scan=scan, group=group, email="bench@x.example")
     token, token_hash = new_token()
     AccessToken.objects.create(invitation=invitation, token_hash=token_hash)

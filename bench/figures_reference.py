@@ -9,7 +9,6 @@ from collections import defaultdict
 from typing import Any
 
 from roer.instruments.models import InstrumentVersion
-from roer.scans.models import GroupKind
 from roer.scoring import Summary, respondent_dimension_scores
 from roer.scoring.packed import unpack
 from roer.scoring.reliability import QualitySums
@@ -18,6 +17,11 @@ from roer.scoring.reliability import QualitySums
 def _summary(values: list[float]) -> list[float]:
     summary = Summary.of(values)
     return [summary.n, summary.total, summary.total_squares]
+
+
+def _is_self(definition: Any, kind: str) -> bool:
+    group = definition.group(kind)
+    return group is not None and group.is_self
 
 
 def reference_figures(version: InstrumentVersion, responses: list[tuple[str, bytes]]) -> dict[str, Any]:
@@ -62,7 +66,7 @@ def reference_figures(version: InstrumentVersion, responses: list[tuple[str, byt
             {code: points + 1 - value if code in reverse else value for code, value in own.items() if value is not None}
             for own in answers
         ]
-        if kind != GroupKind.DIRECTIE and any(code in own for own in keyed for code in statements):
+        if not _is_self(definition, kind) and any(code in own for own in keyed for code in statements):
             quality = {}
             for _pillar, defined in definition.dimensions():
                 wanted = [item.code for item in defined.items]

@@ -48,16 +48,11 @@ from roer.residents.models import ResidentOpenAnswer, ResidentResponse, Resident
 from roer.responses.models import Response, ResponseDraft  # noqa: E402
 from roer.responses.questionnaire import DONT_KNOW, pages_for  # noqa: E402
 from roer.responses.services import draft_open  # noqa: E402
-from roer.scans.models import AccessToken, GroupKind, Invitation, RespondentGroup, Scan, ScanState  # noqa: E402
+from roer.scans.models import AccessToken, Invitation, RespondentGroup, Scan, ScanState, instrument_groups  # noqa: E402
 from roer.scoring.packed import unpack  # noqa: E402
 
 # How the invitees are spread over the groups (the directors get the extra reference questions).
-MIX = (
-    [GroupKind.DIRECTIE] * 1
-    + [GroupKind.MANAGEMENT] * 3
-    + [GroupKind.INFORMATIEVOORZIENING] * 2
-    + [GroupKind.MEDEWERKERS] * 14
-)
+MIX = ["directie"] * 1 + ["management"] * 3 + ["informatievoorziening"] * 2 + ["medewerkers"] * 14
 
 
 def seed(out: Path, counts: list[int]) -> None:
@@ -75,10 +70,7 @@ def seed(out: Path, counts: list[int]) -> None:
             opens_on=today - datetime.timedelta(days=1),
             closes_on=today + datetime.timedelta(days=30),
         )
-        groups = {
-            kind: RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
-            for kind in GroupKind
-        }
+        groups = {group.kind: group for group in RespondentGroup.objects.bulk_create(instrument_groups(scan))}
         # The residents' survey beside it, open today, for the residents' scenario (the open link).
         survey = ResidentSurvey.objects.create(
             scan=scan, opens_on=scan.opens_on, closes_on=scan.closes_on, state=ScanState.OPEN

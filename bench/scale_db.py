@@ -29,7 +29,7 @@ from django.utils import timezone  # noqa: E402
 from roer.accounts.models import User  # noqa: E402
 from roer.lifecycle.mailing import mailing_request  # noqa: E402
 from roer.organisations.models import Membership, Role  # noqa: E402
-from roer.scans.models import GroupKind, Invitation, MailingKind, RespondentGroup, Scan  # noqa: E402
+from roer.scans.models import Invitation, MailingKind, RespondentGroup, Scan, instrument_groups  # noqa: E402
 
 
 def seed(out: Path, count: int, manager_email: str) -> None:
@@ -44,9 +44,7 @@ def seed(out: Path, count: int, manager_email: str) -> None:
             opens_on=today - datetime.timedelta(days=1),
             closes_on=today + datetime.timedelta(days=30),
         )
-        group = RespondentGroup.objects.create(
-            scan=scan, kind=GroupKind.MEDEWERKERS, threshold=GroupKind.MEDEWERKERS.default_threshold
-        )
+        [group] = RespondentGroup.objects.bulk_create(instrument_groups(scan, ["medewerkers"]))
         Invitation.objects.bulk_create(
             [Invitation(scan=scan, group=group, email=f"invitee{number}@belasting.example") for number in range(count)],
             batch_size=1000,

@@ -75,6 +75,14 @@ def _plain_static_files_and_mail(settings) -> None:  # type: ignore[no-untyped-d
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters start at zero in every test
+    # The questionnaire keeps instrument versions and rendered pages per process by database id. A real
+    # database never hands out an id twice; the test database does, after each test's rollback, and the
+    # same id may then be another instrument (the municipal one in one test, healthcare in the next).
+    from roer.responses import pagecache
+    from roer.responses import services as response_services
+
+    response_services._VERSIONS.clear()
+    pagecache._CACHE.clear()
 
 
 @pytest.fixture

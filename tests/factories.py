@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from roer.accounts.models import User
 from roer.organisations.models import Membership, Organisation, OrganisationKind, Role
-from roer.scans.models import GroupKind, Invitation, RespondentGroup, Scan
+from roer.scans.models import Invitation, RespondentGroup, Scan, instrument_groups
+from tests.groups import GroupKind
 
 PASSWORD = "correct-horse-battery"
 
@@ -55,9 +56,7 @@ class ScanFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if not create:
             return
-        kinds = extracted if extracted is not None else list(GroupKind)
-        for kind in kinds:
-            RespondentGroup.objects.create(scan=self, kind=kind, threshold=GroupKind(kind).default_threshold)
+        RespondentGroup.objects.bulk_create(instrument_groups(self, extracted))
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

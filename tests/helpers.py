@@ -151,7 +151,7 @@ def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None
     from django.utils import timezone
 
     from roer.lifecycle.scan_life import scan_close
-    from roer.scans.models import GroupKind, Invitation
+    from roer.scans.models import Invitation
     from tests.factories import ScanFactory
     from tests.tasks import run_tasks
 
@@ -169,7 +169,7 @@ def closed_scan_with(organisation, version, answers_per_group, *, closes_on=None
         definition = version.parsed
         reverse = definition.reverse_codes()
         for kind, values in answers_per_group.items():
-            group = scan.groups.get(kind=GroupKind(kind))
+            group = scan.groups.get(kind=kind)
             for number, value in enumerate(values):
                 invitation = Invitation.objects.create(
                     scan=scan, group=group, email=f"{kind}{number}@{scan.pk}.example"

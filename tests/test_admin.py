@@ -8,9 +8,10 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from roer.scans.models import GroupKind, Invitation, Scan
+from roer.scans.models import Invitation, Scan
 from tests.conftest import client_for
 from tests.factories import InvitationFactory, UserFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, close
 
 pytestmark = pytest.mark.django_db

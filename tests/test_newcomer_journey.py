@@ -12,8 +12,9 @@ from django.core import mail
 from django.test import Client
 
 from roer.organisations.models import Organisation, Role
-from roer.scans.models import GroupKind, Scan
+from roer.scans.models import Scan
 from tests.factories import PASSWORD, UserFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_all, constant
 from tests.members.test_pages import NEW_PASSWORD
 from tests.scans.test_scan_forms import create_data

@@ -11,10 +11,10 @@ import pytest
 from django.conf import settings as django_settings
 
 from roer.reports.rendering import report_html
-from roer.scans.models import GroupKind
 from roer.web.pages import rendered_document
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with
 
 pytestmark = pytest.mark.django_db

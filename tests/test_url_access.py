@@ -16,9 +16,9 @@ from roer.lifecycle.resident_life import survey_create
 from roer.organisations.models import Role
 from roer.plans.models import Action
 from roer.residents.models import Burst
-from roer.scans.models import GroupKind
 from tests.conftest import client_for
 from tests.factories import InvitationFactory, MembershipFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with
 from tests.tasks import run_tasks
 

@@ -26,8 +26,8 @@ from roer.lifecycle.scan_life import NOT_CLOSED, ScanStateError
 from roer.organisations.models import Organisation
 from roer.reports.figures_file import figures_document
 from roer.results.selectors import response_rates, scan_results, scans_with_counts
-from roer.scans.invitees import LineProblem, _Collector
-from roer.scans.models import GroupKind, RespondentGroup, Scan, ScanState
+from roer.scans.invitees import GroupWords, LineProblem, _Collector
+from roer.scans.models import RespondentGroup, Scan, ScanState
 from roer.scans.selectors import invitation_counts
 
 router = Router(tags=["scans"])
@@ -95,10 +95,6 @@ def _groups(scan: Scan) -> list[RespondentGroup]:
     return sorted(scan.groups.all(), key=lambda group: group.sort_key)
 
 
-def _label(kind: str) -> str:
-    return str(GroupKind(kind).label) if kind in GroupKind.values else kind
-
-
 @router.get("/organisation", response={200: schemas.OrganisationOut, **READ}, tags=["organisation"])
 def organisation(request: HttpRequest) -> dict[str, Any]:
     """The organisation the key belongs to."""
@@ -127,7 +123,7 @@ def scan_groups(request: HttpRequest, code: uuid.UUID) -> list[dict[str, Any]]:
     return [
         {
             "kind": group.kind,
-            "label": _label(group.kind),
+            "label": group.label,
             "perspective": group.perspective,
             "threshold": group.threshold,
         }
@@ -146,7 +142,7 @@ def scan_response_rates(request: HttpRequest, code: uuid.UUID) -> dict[str, Any]
         "groups": [
             {
                 "kind": rate.group.kind,
-                "label": _label(rate.group.kind),
+                "label": rate.group.label,
                 "invited": rate.invited,
                 "responded": rate.responded,
                 "rate": rate.rate,
@@ -203,7 +199,9 @@ def scan_invitations_add(request: HttpRequest, code: uuid.UUID, body: schemas.In
     state = scan.current_state
     if state not in NOT_CLOSED or not groups:
         raise ApiProblem(409, ScanStateError(state).message)
-    collector = _Collector({group.kind for group in groups})
+    collector = _Collector(
+        GroupWords.of(scan.instrument_version.parsed.respondent_groups(), (group.kind for group in groups))
+    )
     for line, invitation in enumerate(body.invitations, start=1):
         collector.add(line, _line_text(invitation), invitation.email, invitation.group, invitation.language or "")
     parsed = collector.result

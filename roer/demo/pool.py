@@ -15,7 +15,7 @@ from roer.demo.synthetic import Profile, synthetic_answers
 from roer.instruments.models import InstrumentVersion
 from roer.organisations.models import Organisation, OrganisationKind
 from roer.responses.models import Response
-from roer.scans.models import GroupKind, Invitation, RespondentGroup, Scan
+from roer.scans.models import Invitation, RespondentGroup, Scan, instrument_groups
 from roer.scoring.packed import pack
 
 PREFIXES = [
@@ -53,12 +53,8 @@ KIND_NAMES = {
     OrganisationKind.PROVINCIE: "Provincie",
     OrganisationKind.WATERSCHAP: "Waterschap",
 }
-GROUP_SIZES = {
-    GroupKind.DIRECTIE: 4,
-    GroupKind.MANAGEMENT: 10,
-    GroupKind.INFORMATIEVOORZIENING: 7,
-    GroupKind.MEDEWERKERS: 45,
-}
+# How many of each group the pool's organisations invite (the municipal instrument's groups).
+GROUP_SIZES = {"directie": 4, "management": 10, "informatievoorziening": 7, "medewerkers": 45}
 
 
 def _name(rng: random.Random, used: set[str], kind: OrganisationKind) -> str:
@@ -81,14 +77,16 @@ def _bulk_scan(rng: random.Random, organisation: Organisation, version: Instrume
     )
     definition = version.parsed
     codes, points = definition.answer_codes(), definition.scale.points
-    for kind, invited in GROUP_SIZES.items():
-        group = RespondentGroup.objects.create(scan=scan, kind=kind, threshold=kind.default_threshold)
+    for group in RespondentGroup.objects.bulk_create(instrument_groups(scan)):
+        instrument_group = definition.group(group.kind)
+        assert instrument_group is not None  # noqa: S101 - the rows were made from the instrument
+        invited = GROUP_SIZES.get(group.kind, 4 if group.is_self else 20)
         answering = round(invited * rng.uniform(0.55, 0.85))
         Invitation.objects.bulk_create(
             Invitation(
                 scan=scan,
                 group=group,
-                email=f"{kind.value}{n:03d}@pool{organisation.pk}.example",
+                email=f"{group.kind}{n:03d}@pool{organisation.pk}.example",
                 submitted=n < answering,
             )
             for n in range(invited)
@@ -99,7 +97,7 @@ def _bulk_scan(rng: random.Random, organisation: Organisation, version: Instrume
                 group=group,
                 instrument_version=version,
                 submitted_on=scan.opens_on + datetime.timedelta(days=rng.randrange(0, 28)),
-                packed_answers=pack(codes, synthetic_answers(rng, definition, profile, kind), points),
+                packed_answers=pack(codes, synthetic_answers(rng, definition, profile, instrument_group), points),
             )
             for _ in range(answering)
         )

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 import random
 
+from roer.instruments.groups import Group
 from roer.instruments.residents import ResidentsModule
 from roer.residents.models import Channel
-from roer.scans.models import GroupKind
 
 # The mean digital affinity (in standard deviations of the town) of those who answer through a channel.
 CHANNEL_AFFINITY = {Channel.OPEN_LINK: 0.6, Channel.LETTER: 0.0, Channel.PAPER: -1.0}
@@ -111,12 +111,8 @@ DIRECTORS_PERCEPTION = {
     "inw_tevreden": 3.4,
 }
 # How much of the directors' misjudgement each group shares (1: all of it, 0: none).
-SHRINK = {
-    GroupKind.DIRECTIE: 1.0,
-    GroupKind.MANAGEMENT: 0.8,
-    GroupKind.INFORMATIEVOORZIENING: 0.6,
-    GroupKind.MEDEWERKERS: 0.35,
-}
+# A group not named shares half of it; the self-assessing group all of it.
+SHRINK = {"management": 0.8, "informatievoorziening": 0.6, "medewerkers": 0.35}
 
 
 def _clamp(value: float, points: int) -> int:
@@ -182,16 +178,16 @@ def _single(rng: random.Random, code: str, options: list[str], affinity: float) 
 
 
 def perceived_answers(
-    rng: random.Random, module: ResidentsModule, kind: GroupKind, perception: dict[str, float] | None = None
+    rng: random.Random, module: ResidentsModule, group: Group, perception: dict[str, float] | None = None
 ) -> dict[str, int | None]:
     """What a director or staff member thinks most residents answer, on the scan's perceived statements."""
     perception = perception or DIRECTORS_PERCEPTION
-    shrink = SHRINK[kind]
+    shrink = 1.0 if group.is_self else SHRINK.get(group.code, 0.5)
     answers: dict[str, int | None] = {}
     for statement in module.statements:
         truth, _slope = STATEMENT_PROFILES.get(statement.code, (3.0, 0.0))
         guess = truth + shrink * (perception.get(statement.code, truth) - truth)
-        if rng.random() < (0.04 if kind is GroupKind.DIRECTIE else 0.1):
+        if rng.random() < (0.04 if group.is_self else 0.1):
             answers[statement.code] = None
             continue
         answers[statement.code] = _clamp(guess + rng.gauss(0, 0.5), module.scale.points)

@@ -302,4 +302,5 @@ def instrument_warnings(definition: InstrumentDefinition, text: str) -> list[Pro
     return warnings
 
 
-DEFAULT_INSTRUMENT = Path(__file__).resolve().parent / "definitions" / "digitaal-leiderschap-v2.yaml"
+INSTRUMENT_DIR = Path(__file__).resolve().parent / "definitions"
+DEFAULT_INSTRUMENT = INSTRUMENT_DIR / "digitaal-leiderschap-v2.yaml"

@@ -12,18 +12,19 @@ import string
 from collections.abc import Iterator
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from roer.instruments.groups import Group, Groups, Perspective, groups_before_format_2
 from roer.instruments.residents import ResidentsModule
 from roer.instruments.texts import Code, NonEmpty
 from roer.instruments.texts import Frozen as _Frozen
 from roer.instruments.texts import Text as Text
 from roer.scoring.maturity import level_for
 
-Perspective = Literal["self", "others"]
+__all__ = ["Group", "InstrumentDefinition", "Perspective"]
 
 
 class Investment(StrEnum):
@@ -248,6 +249,10 @@ class InstrumentDefinition(_Frozen):
     source: Source
     scale: Scale
     pillars: tuple[Pillar, ...] = Field(min_length=1, max_length=10)
+    # Who answers (roer.instruments.groups); a file without this section has the municipal groups of
+    # the versions written before files named them.
+    groups: Groups | None = None
+    # Put to the group with perspective self only; its share of agreement is shown beside the reference.
     reference_questions: tuple[ReferenceQuestion, ...] = Field(default=(), max_length=10)
     open_questions: tuple[OpenQuestion, ...] = Field(default=(), max_length=10)
     gap_threshold: GapThreshold = GapThreshold(points=0.5)
@@ -326,6 +331,13 @@ class InstrumentDefinition(_Frozen):
             yield from self.residents.codes()
 
     # --- Convenience views used by forms, scoring and results --------------------------------------
+
+    def respondent_groups(self) -> tuple[Group, ...]:
+        """Who answers, in the order results show them."""
+        return self.groups if self.groups is not None else groups_before_format_2()
+
+    def group(self, code: str) -> Group | None:
+        return next((group for group in self.respondent_groups() if group.code == code), None)
 
     def dimensions(self) -> Iterator[tuple[Pillar, Dimension]]:
         for pillar in self.pillars:

@@ -18,6 +18,9 @@ from roer.instruments.schema import InstrumentDefinition
 # Guidance beside what is measured: left out of the content hash, so that it can be improved in a version
 # already in use (and a version loaded before the guide existed keeps its hash, byte for byte).
 UNHASHED = frozenset({"conversation"})
+# Sections the format gained later: left out of the hash while a file leaves them out, so a version loaded
+# before they existed keeps its hash, byte for byte, here and on every installation it is compared with.
+LATER_SECTIONS = frozenset({"groups"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ def canonical_json(definition: InstrumentDefinition) -> dict[str, Any]:
 
 def content_hash_of(definition: InstrumentDefinition) -> str:
     """SHA-256 of what the version measures: everything but the guidance in UNHASHED."""
-    measured = definition.model_dump(mode="json", by_alias=True, exclude=set(UNHASHED))
+    left_out = set(UNHASHED) | {name for name in LATER_SECTIONS if getattr(definition, name) is None}
+    measured = definition.model_dump(mode="json", by_alias=True, exclude=left_out)
     payload = json.dumps(measured, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -16,7 +16,7 @@ from roer.instruments.selectors import usable_versions
 from roer.lifecycle.scan_life import NOT_CLOSED, guarded
 from roer.scans import services
 from roer.scans.invitees import Invitee
-from roer.scans.models import GroupKind, Scan
+from roer.scans.models import Scan, default_threshold
 
 
 def newest_version(scan: Scan) -> InstrumentVersion:
@@ -43,15 +43,20 @@ def scan_copy(
     """The new scan; its invitees are added unsent, through the same rules as an upload. Addresses that
     the retention period already removed from the source are gone for good, and are not copied."""
     groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
+    version = newest_version(scan)
+    # The newest version may name other groups: those it still has keep their thresholds (a version that
+    # shares none gets its own groups with their usual thresholds).
+    offered = version.parsed.respondent_groups()
+    thresholds = {group.kind: group.threshold for group in groups if version.parsed.group(group.kind)}
     with transaction.atomic():
         copy = services.scan_create(
             organisation=scan.organisation,
             created_by=user,
-            instrument_version=newest_version(scan),
+            instrument_version=version,
             title=title,
             opens_on=opens_on,
             closes_on=closes_on,
-            thresholds={GroupKind(group.kind): group.threshold for group in groups},
+            thresholds=thresholds or {group.code: default_threshold(group) for group in offered},
             retention_days=scan.retention_days,
         )
         copied = 0
@@ -60,7 +65,7 @@ def scan_copy(
             invitees = [
                 Invitee(line, invitation.email, invitation.group.kind, invitation.language)
                 for line, invitation in enumerate(source, start=1)
-                if invitation.email
+                if invitation.email and invitation.group.kind in thresholds  # not a group the copy lacks
             ]
             with guarded(copy, *NOT_CLOSED) as locked:
                 default_group = locked.groups.order_by("pk").first()

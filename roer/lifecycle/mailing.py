@@ -242,6 +242,12 @@ def _end(mailing: Mailing, status: MailingStatus, run_id: uuid.UUID | None) -> N
         MailingRecipient.objects.filter(mailing=mailing).delete()
 
 
+def _group_sentence(scan: Scan, group: RespondentGroup | None, language: str) -> str | None:
+    """What the instrument tells this group it does, when it words that itself."""
+    found = scan.instrument_version.parsed.group(group.kind) if group is not None else None
+    return found.invitation.get(language) if found is not None and found.invitation is not None else None
+
+
 def scan_email(
     *, scan: Scan, kind: str, to: str, language: str, link: str, group: RespondentGroup | None
 ) -> TemplatedEmail:
@@ -254,6 +260,7 @@ def scan_email(
         "organisation": scan.organisation,
         "look": email_look(scan.organisation, f"{address.scheme}://{address.netloc}"),
         "group": group,
+        "group_sentence": _group_sentence(scan, group, language),
         "link": link,
         "closes_on": scan.closes_on,
         **mail_texts.custom_context(scan, kind, link=link, language=language),

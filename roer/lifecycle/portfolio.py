@@ -16,7 +16,7 @@ from roer.instruments.models import InstrumentVersion
 from roer.organisations.access import check_access
 from roer.organisations.models import Organisation
 from roer.scans import services
-from roer.scans.models import GroupKind, Scan
+from roer.scans.models import Scan
 
 
 @transaction.atomic
@@ -28,7 +28,7 @@ def scans_create_for_clients(
     title: str,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    thresholds: Mapping[GroupKind, int],
+    thresholds: Mapping[str, int],
     retention_days: int | None = None,
 ) -> list[Scan]:
     """A new scan for each organisation, or none at all.

@@ -21,7 +21,7 @@ from roer.responses.models import Response
 from roer.results.open_answers import open_answers
 from roer.results.presentation import column_label, ordered_groups
 from roer.results.selectors import ScanResults, scan_results
-from roer.scans.models import GroupKind, Scan
+from roer.scans.models import Scan
 from roer.scoring import ALL_OTHERS, Cell, Suppression
 from roer.scoring.packed import DONT_KNOW as DONT_KNOW_BYTE
 from roer.scoring.packed import answer_matrix, dimension_score_matrix
@@ -87,7 +87,7 @@ def aggregated_export(results: ScanResults, language: str) -> Export:
     reverse = definition.reverse_codes()
     rows: list[Sequence[object]] = []
     for group in ordered_groups(results.insight):
-        label = column_label(group.code)
+        label = column_label(definition, group.code)
         for pillar in definition.pillars:
             score = group.pillars[pillar.code]
             mean = None if score is None else 1 + score * step
@@ -226,7 +226,7 @@ def respondent_export(results: ScanResults, *, shuffle_seed: int | None = None) 
         )
     ]
     random.Random(shuffle_seed).shuffle(responses)  # noqa: S311 - order only; the seed is for tests
-    labels = {kind: str(GroupKind(kind).label) for kind in allowed}
+    labels = {kind: column_label(definition, kind) for kind in allowed}
     header = [_("row"), _("group"), *codes, *(f"score:{code}" for code in dimensions)]
     # What each stored byte becomes in a cell: the point of the scale, "dk", or blank when skipped.
     cell_of: list[object] = ["", *range(1, DONT_KNOW_BYTE), DONT_KNOW]

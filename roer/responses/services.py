@@ -79,7 +79,7 @@ def _link_select() -> Select:
                 Scan, "s", ["organisation", "instrument_version", "title", "opens_on", "closes_on", "state", "revision"]
             ),
             Part(Organisation, "o", ["code", "name", "primary_colour", "logo_updated_at"]),
-            Part(RespondentGroup, "g", ["scan", "kind", "threshold"]),
+            Part(RespondentGroup, "g", ["scan", "kind", "perspective", "threshold"]),
             Part(ResponseDraft, "d", ["invitation", "sealed", "sealed_by", "unsealed"]),
         )
 

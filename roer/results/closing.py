@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from roer.results.figures import compute_figures, group_inputs, parse_figures
 from roer.results.insight import insight
-from roer.scans.models import GroupKind, RespondentGroup, Scan
+from roer.scans.models import RespondentGroup, Scan
 from roer.scoring.disclosure import ALL_OTHERS, Disclosure, Suppression
 
 
@@ -91,5 +91,5 @@ def close_preview(scan: Scan) -> ClosePreview:
         others = _outlook(
             _decisions_of(ALL_OTHERS, disclosures), responses=others_view.responses, threshold=others_view.threshold
         )
-    directors_only = bool(groups) and all(group.kind == GroupKind.DIRECTIE for group in groups)
+    directors_only = bool(groups) and all(group.is_self for group in groups)
     return ClosePreview(tuple(lines), others, directors_only)

@@ -34,7 +34,7 @@ def results_context(results: ScanResults, language: str) -> dict[str, Any]:
         "results": results,
         "insight": results.insight,
         "definition": definition,
-        "columns": presentation.columns(results.insight),
+        "columns": presentation.columns(results.insight, definition),
         "rows": presentation.rows(results, language),
         "chart": presentation.self_versus_others_chart(results, language),
         "gap_chart": presentation.gap_chart(results, language),
@@ -157,7 +157,7 @@ def residents_context(outcome: ScanResults, channel: str, language: str) -> dict
     if channel not in CHANNELS or not results.responses.get(channel):
         channel = TOGETHER
     gaps = section.gaps[channel]
-    perceived_columns = presentation.columns(outcome.insight)
+    perceived_columns = presentation.columns(outcome.insight, outcome.definition)
     statements = {row.code: row for row in gaps.rows}
     priorities = [statements[code] for code, _score in ranked({row.code: row.residents.score for row in gaps.rows})]
     context.update(

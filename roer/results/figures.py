@@ -19,7 +19,7 @@ from django.db.models import Count
 from roer.instruments.schema import InstrumentDefinition
 from roer.responses.models import Response
 from roer.results.models import ScanFigures
-from roer.scans.models import GroupKind, RespondentGroup, Scan
+from roer.scans.models import RespondentGroup, Scan
 from roer.scoring import GroupInput, InstrumentSpec, Summary, score_scan
 from roer.scoring.items import keyed_percentage_summary
 from roer.scoring.packed import (
@@ -187,6 +187,8 @@ def compute_figures(scan: Scan) -> dict[str, Any]:
     version = scan.instrument_version
     definition = version.parsed
     codes = definition.answer_codes()
+    # Reliability is measured over those who rate the leadership, as the results page reports it.
+    self_kinds = {group.code for group in definition.respondent_groups() if group.is_self}
     kinds, matrix = _scan_matrix(scan, codes)
     by_kind = np.array(kinds, dtype=object)
     data: dict[str, Any] = {"responses": {}, "dimensions": {}, "pillars": {}, "items": {}, "quality": {}}
@@ -197,7 +199,7 @@ def compute_figures(scan: Scan) -> dict[str, Any]:
         for part in ("dimensions", "pillars", "items"):
             if group[part]:
                 data[part][kind] = group[part]
-        if kind != GroupKind.DIRECTIE and group["any_statement"]:
+        if kind not in self_kinds and group["any_statement"]:
             data["quality"][kind] = {
                 code: {"n": sums.n, "sums": list(sums.sums), "products": [list(line) for line in sums.products]}
                 for code, sums in _quality(definition, codes, rows).items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from roer.instruments.schema import InstrumentDefinition
@@ -15,7 +16,6 @@ from roer.lib.charts.quadrant import Quadrant, quadrant
 from roer.lib.charts.radar import Radar, radar
 from roer.results.insight import DevelopmentPoint, Insight
 from roer.results.selectors import ScanResults
-from roer.scans.models import GroupKind
 from roer.scoring import ALL_OTHERS, Cell, GroupScores
 from roer.scoring.gaps import GapKind
 
@@ -36,10 +36,12 @@ class Row:
     cells: tuple[Cell | float | None, ...]
 
 
-def column_label(code: str) -> str:
+def column_label(definition: InstrumentDefinition, code: str) -> str:
+    """A group's name as the instrument gives it, in the active language."""
     if code == ALL_OTHERS:
         return _("All others together")
-    return str(GroupKind(code).label)
+    group = definition.group(code)
+    return group.name.get(get_language() or "nl") if group else code
 
 
 def ordered_groups(insight: Insight) -> list[GroupScores]:
@@ -52,8 +54,8 @@ def ordered_groups(insight: Insight) -> list[GroupScores]:
     )
 
 
-def columns(insight: Insight) -> tuple[Column, ...]:
-    return tuple(Column(group.code, column_label(group.code), group) for group in ordered_groups(insight))
+def columns(insight: Insight, definition: InstrumentDefinition) -> tuple[Column, ...]:
+    return tuple(Column(group.code, column_label(definition, group.code), group) for group in ordered_groups(insight))
 
 
 def dimension_numbers(definition: InstrumentDefinition) -> dict[str, int]:
@@ -72,7 +74,7 @@ def label_of(definition: InstrumentDefinition, code: str, language: str) -> str:
 
 
 def rows(results: ScanResults, language: str) -> tuple[Row, ...]:
-    cols = columns(results.insight)
+    cols = columns(results.insight, results.definition)
     numbers = dimension_numbers(results.definition)
     table: list[Row] = []
     for pillar in results.definition.pillars:
@@ -94,9 +96,9 @@ def self_versus_others_chart(results: ScanResults, language: str) -> Radar:
         others.append(others_view.dimensions[dimension.code].score if others_view else None)
     series = []
     if self_view is not None:
-        series.append((column_label(self_view.code), "series-self", own))
+        series.append((column_label(results.definition, self_view.code), "series-self", own))
     if others_view is not None:
-        series.append((column_label(ALL_OTHERS), "series-others", others))
+        series.append((column_label(results.definition, ALL_OTHERS), "series-others", others))
     return radar(labels, series)
 
 
@@ -154,7 +156,7 @@ def development_views(results: ScanResults, language: str) -> tuple[DevelopmentV
         views.append(
             DevelopmentView(
                 group.code,
-                column_label(group.code),
+                column_label(results.definition, group.code),
                 points,
                 chart,
                 tuple(point for point in points if point.blind_spot),

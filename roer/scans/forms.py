@@ -7,12 +7,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from roer.instruments.groups import Group
 from roer.instruments.models import InstrumentVersion
 from roer.scans import mail_texts
-from roer.scans.models import GroupKind, MailingKind, RespondentGroup, Scan
+from roer.scans.models import MailingKind, RespondentGroup, Scan, default_threshold
 
 MIN_THRESHOLD = 3
 MAX_THRESHOLD = 100
@@ -25,12 +26,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _threshold_field(kind: GroupKind) -> forms.IntegerField:
+def _threshold_field(label: str, initial: int) -> forms.IntegerField:
     return forms.IntegerField(
-        label=_("Anonymity threshold for %(group)s") % {"group": kind.label},
+        label=_("Anonymity threshold for %(group)s") % {"group": label},
         min_value=MIN_THRESHOLD,
         max_value=MAX_THRESHOLD,
-        initial=kind.default_threshold,
+        initial=initial,
         error_messages={
             "min_value": _("A threshold below %(limit_value)s would make answers traceable to a person."),
             "max_value": _("A threshold above %(limit_value)s hides nearly every result."),
@@ -71,22 +72,45 @@ class ScanCreateForm(_ScanDatesMixin):
         error_messages={"invalid_choice": _("Choose one of the instruments listed.")},
     )
 
-    def __init__(self, *args: Any, versions: QuerySet[InstrumentVersion], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, versions: QuerySet[InstrumentVersion], chosen: str | int | None = None, **kwargs: Any
+    ) -> None:
         """versions: the published versions the organisation may use (roer.instruments.selectors); no other
-        is offered, and a draft or another organisation's instrument is refused when posted."""
+        is offered, and a draft or another organisation's instrument is refused when posted.
+
+        chosen: the version picked before the rest of the form is filled in (?instrument= on the page); the
+        groups offered are that version's own, so it is chosen first, apart from the rest of the form."""
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["retention_days"].initial = settings.ROER_RETENTION_DAYS
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + datetime.timedelta(days=21)
-        self.fields["instrument_version"].queryset = versions  # type: ignore[attr-defined]
-        self.fields["instrument_version"].initial = versions.order_by("-loaded_at", "-pk").first()
-        for kind in GroupKind:
-            self.fields[f"include_{kind.value}"] = forms.BooleanField(label=kind.label, required=False, initial=True)
-            self.fields[f"threshold_{kind.value}"] = _threshold_field(kind)
+        self.versions = list(versions)
+        self.version = self._version_for(self.data.get("instrument_version") if self.is_bound else chosen)
+        field = self.fields["instrument_version"]
+        field.queryset = versions  # type: ignore[attr-defined]
+        field.initial = self.version
+        field.widget = forms.HiddenInput()
+        self.instrument_groups: tuple[Group, ...] = self.version.parsed.respondent_groups() if self.version else ()
+        for group in self.instrument_groups:
+            label = group.name.get(translation.get_language() or "nl")
+            self.fields[f"include_{group.code}"] = forms.BooleanField(label=label, required=False, initial=True)
+            self.fields[f"threshold_{group.code}"] = _threshold_field(label, default_threshold(group))
+
+    def _version_for(self, chosen: object) -> InstrumentVersion | None:
+        """The version asked for when it is one of those offered, else the newest loaded."""
+        by_pk = {str(version.pk): version for version in self.versions}
+        if chosen is not None and str(chosen) in by_pk:
+            return by_pk[str(chosen)]
+        return max(self.versions, key=lambda version: (version.loaded_at, version.pk), default=None)
+
+    @property
+    def choosing_instrument(self) -> bool:
+        """More than one version is offered: the page lets the user pick one first."""
+        return len(self.versions) > 1
 
     def group_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"include_{kind.value}"], self[f"threshold_{kind.value}"]) for kind in GroupKind]
+        return [(self[f"include_{group.code}"], self[f"threshold_{group.code}"]) for group in self.instrument_groups]
 
     def clean_closes_on(self) -> datetime.date:
         closes_on: datetime.date = self.cleaned_data["closes_on"]
@@ -96,15 +120,16 @@ class ScanCreateForm(_ScanDatesMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not any(cleaned.get(f"include_{kind.value}") for kind in GroupKind):
+        if not any(cleaned.get(f"include_{group.code}") for group in self.instrument_groups):
             raise ValidationError(_("Choose at least one group of respondents."))
         return cleaned
 
-    def thresholds(self) -> dict[GroupKind, int]:
+    def thresholds(self) -> dict[str, int]:
+        """Group code: threshold, for the chosen version's groups that were ticked."""
         return {
-            kind: self.cleaned_data[f"threshold_{kind.value}"]
-            for kind in GroupKind
-            if self.cleaned_data.get(f"include_{kind.value}")
+            group.code: self.cleaned_data[f"threshold_{group.code}"]
+            for group in self.instrument_groups
+            if self.cleaned_data.get(f"include_{group.code}")
         }
 
 
@@ -122,8 +147,7 @@ class ScanEditForm(_ScanDatesMixin):
         super().__init__(*args, **kwargs)
         self.groups = sorted(scan.groups.all(), key=lambda group: group.sort_key)
         for group in self.groups:
-            field = _threshold_field(group.group_kind)
-            field.initial = group.threshold
+            field = _threshold_field(group.label, group.threshold)
             self.fields[f"threshold_{group.kind}"] = field
         # Shown read-only here; scans.services.scan_update refuses the change whatever is posted.
         self.closed = scan.is_closed
@@ -186,7 +210,7 @@ class _InviteeTargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         groups = scan.groups.all()
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
-        self.fields["group"].label_from_instance = lambda group: group.get_kind_display()  # type: ignore[attr-defined]
+        self.fields["group"].label_from_instance = lambda group: group.label  # type: ignore[attr-defined]
 
 
 class PasteInviteesForm(_InviteeTargetForm):

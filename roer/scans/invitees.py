@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
@@ -17,26 +18,13 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from roer.scans.models import GroupKind
+from roer.instruments.groups import Group
 
 MAX_LINES = 20_000
 _EMAIL_HEADERS = {"email", "e-mail", "emailadres", "e-mailadres", "e-mail address", "email address", "mail"}
 _GROUP_HEADERS = {"groep", "group", "doelgroep", "respondentgroep", "respondent group"}
 _LANGUAGE_HEADERS = {"taal", "language"}
 _LANGUAGES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}
-_GROUP_SYNONYMS = {
-    "directeur": GroupKind.DIRECTIE,
-    "directeuren": GroupKind.DIRECTIE,
-    "directors": GroupKind.DIRECTIE,
-    "mt": GroupKind.MANAGEMENT,
-    "managers": GroupKind.MANAGEMENT,
-    "iv": GroupKind.INFORMATIEVOORZIENING,
-    "adviseurs": GroupKind.INFORMATIEVOORZIENING,
-    "informatiemanagement": GroupKind.INFORMATIEVOORZIENING,
-    "advisers": GroupKind.INFORMATIEVOORZIENING,
-    "medewerker": GroupKind.MEDEWERKERS,
-    "staff": GroupKind.MEDEWERKERS,
-}
 _validate_email = EmailValidator()
 
 
@@ -44,7 +32,7 @@ _validate_email = EmailValidator()
 class Invitee:
     line: int
     email: str
-    group: str | None = None  # a GroupKind value; None means "the group chosen in the form"
+    group: str | None = None  # a group code of the instrument; None means "the group chosen in the form"
     language: str | None = None
 
 
@@ -62,19 +50,31 @@ class ParsedInvitees:
     duplicates: int = 0
 
 
-def _normalise_group(value: str) -> str | None:
-    key = " ".join(value.strip().lower().split())
-    if key in GroupKind.values:
-        return key
-    if key in _GROUP_SYNONYMS:
-        return _GROUP_SYNONYMS[key].value
-    for language in ("nl", "en"):
-        with translation.override(language):
-            for kind in GroupKind:
-                label = str(kind.label).lower()
-                if key == label or key == label.split(" (")[0]:
-                    return kind.value
-    return None
+def _words(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+@dataclass(frozen=True)
+class GroupWords:
+    """What the group column of an invitee list may say, for one scan: a group's code, an alias the
+    instrument gives it, or its name in Dutch or English (with or without what stands in brackets)."""
+
+    words: Mapping[str, str]  # word: group code, for every group of the instrument
+    labels: Mapping[str, str]  # group code: its name in the active language
+    available: frozenset[str]  # the codes of the groups this scan has
+
+    @classmethod
+    def of(cls, groups: Sequence[Group], available: Iterable[str]) -> GroupWords:
+        words: dict[str, str] = {}
+        for group in groups:
+            names = (group.name.nl, group.name.en)
+            for word in (group.code, *group.aliases, *names, *(name.split(" (")[0] for name in names)):
+                words.setdefault(_words(word), group.code)
+        language = translation.get_language() or "nl"
+        return cls(words, {group.code: group.name.get(language) for group in groups}, frozenset(available))
+
+    def code_for(self, text: str) -> str | None:
+        return self.words.get(_words(text))
 
 
 def _email_problem(address: str) -> str | None:
@@ -92,8 +92,8 @@ def _email_problem(address: str) -> str | None:
 class _Collector:
     """Merges duplicates and records problems while lines are read."""
 
-    def __init__(self, available_groups: set[str]) -> None:
-        self.available_groups = available_groups
+    def __init__(self, groups: GroupWords) -> None:
+        self.groups = groups
         self.result = ParsedInvitees()
         self._seen: dict[str, Invitee] = {}
 
@@ -103,11 +103,11 @@ class _Collector:
         group = None
         language = None
         if problem is None and group_text.strip():
-            group = _normalise_group(group_text)
+            group = self.groups.code_for(group_text)
             if group is None:
                 problem = _("unknown group %(group)s") % {"group": group_text.strip()}
-            elif group not in self.available_groups:
-                problem = _("this scan has no group %(group)s") % {"group": GroupKind(group).label}
+            elif group not in self.groups.available:
+                problem = _("this scan has no group %(group)s") % {"group": self.groups.labels[group]}
         if problem is None and language_text.strip():
             language = _LANGUAGES.get(language_text.strip().lower())
             if language is None:
@@ -136,9 +136,9 @@ def _too_many_lines(result: ParsedInvitees) -> ParsedInvitees:
     return result
 
 
-def parse_pasted(text: str, *, available_groups: set[str]) -> ParsedInvitees:
+def parse_pasted(text: str, *, groups: GroupWords) -> ParsedInvitees:
     """Addresses separated by new lines, commas or semicolons; "Name <address>" is understood too."""
-    collector = _Collector(available_groups)
+    collector = _Collector(groups)
     for number, line in enumerate(text.splitlines(), start=1):
         if number > MAX_LINES:
             return _too_many_lines(collector.result)
@@ -177,10 +177,10 @@ def _columns(header: list[str]) -> tuple[int, int | None, int | None] | None:
     return email, group, language
 
 
-def parse_csv(text: str, *, available_groups: set[str]) -> ParsedInvitees:
+def parse_csv(text: str, *, groups: GroupWords) -> ParsedInvitees:
     """A CSV with a header naming the e-mail column (and optionally group and language), or without a
     header: e-mail, group, language. Comma, semicolon and tab separators are all recognised."""
-    collector = _Collector(available_groups)
+    collector = _Collector(groups)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:

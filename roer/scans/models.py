@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from roer.instruments.groups import Group, Perspective
 from roer.instruments.models import InstrumentVersion
-from roer.instruments.schema import Perspective
 from roer.organisations.models import Organisation
 
 
@@ -171,30 +173,31 @@ class Scan(models.Model):
         return closed_on + datetime.timedelta(days=self.retention_days) if closed_on else None
 
 
-class GroupKind(models.TextChoices):
-    """Who answers. The directors assess themselves; every other group rates the directors."""
-
-    DIRECTIE = "directie", _("Directors (self-assessment)")
-    MANAGEMENT = "management", _("Management")
-    INFORMATIEVOORZIENING = "informatievoorziening", _("Information management and advisers")
-    MEDEWERKERS = "medewerkers", _("Staff")
-
-    @property
-    def perspective(self) -> Perspective:
-        return "self" if self is GroupKind.DIRECTIE else "others"
-
-    @property
-    def default_threshold(self) -> int:
-        # The directors know each other's role anyway, so three of them are enough to stay anonymous.
-        return settings.ROER_MIN_THRESHOLD if self is GroupKind.DIRECTIE else settings.ROER_DEFAULT_THRESHOLD
-
-
-_GROUP_ORDER = {kind: position for position, kind in enumerate(GroupKind.values)}
+def default_threshold(group: Group) -> int:
+    """The anonymity threshold a new scan offers for a group: the instrument's, or else the installation's
+    for the group's perspective. The self-assessing group knows each other's role anyway, so three of them
+    are enough to stay anonymous; the groups that rate them take ROER_DEFAULT_THRESHOLD."""
+    if group.threshold is not None:
+        return max(group.threshold, settings.ROER_MIN_THRESHOLD)
+    return settings.ROER_MIN_THRESHOLD if group.is_self else settings.ROER_DEFAULT_THRESHOLD
 
 
 class RespondentGroup(models.Model):
+    """One of the instrument's groups (roer.instruments.groups) in one scan, with its threshold.
+
+    Its name, perspective and place are copied from the scan's instrument version when the scan is set up.
+    Versions never change, so the copy never goes stale, and no page has to read the instrument to name a
+    group or to know whether it assesses itself."""
+
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="groups", verbose_name=_("scan"))
-    kind = models.CharField(_("group"), max_length=30, choices=GroupKind.choices)
+    kind = models.CharField(_("group"), max_length=30, help_text=_("The group's code in the instrument."))
+    name = models.JSONField(_("name"), help_text=_("The group's name in Dutch and English, from the instrument."))
+    perspective: models.CharField[Perspective, Perspective] = models.CharField(
+        _("perspective"),
+        max_length=6,
+        choices=[("self", _("assesses itself")), ("others", _("rates the leadership"))],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     threshold = models.PositiveSmallIntegerField(
         _("anonymity threshold"),
         validators=[MinValueValidator(3), MaxValueValidator(100)],
@@ -204,21 +207,31 @@ class RespondentGroup(models.Model):
     class Meta:
         verbose_name = _("respondent group")
         verbose_name_plural = _("respondent groups")
+        ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["scan", "kind"], name="one_group_per_kind_per_scan"),
             models.CheckConstraint(condition=models.Q(threshold__gte=3), name="threshold_at_least_three"),
         ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return self.label
+
+    @classmethod
+    def of(cls, scan: Scan, group: Group, *, position: int, threshold: int) -> RespondentGroup:
+        return cls(
+            scan=scan,
+            kind=group.code,
+            name=group.name.model_dump(),
+            perspective=group.perspective,
+            position=position,
+            threshold=threshold,
+        )
 
     @property
-    def group_kind(self) -> GroupKind:
-        return GroupKind(self.kind)
-
-    @property
-    def perspective(self) -> Perspective:
-        return self.group_kind.perspective
+    def label(self) -> str:
+        """The group's name in the active language."""
+        names = self.name if isinstance(self.name, dict) else {}
+        return str(names.get("en" if (get_language() or "nl").startswith("en") else "nl") or self.kind)
 
     @property
     def is_self(self) -> bool:
@@ -226,7 +239,23 @@ class RespondentGroup(models.Model):
 
     @property
     def sort_key(self) -> int:
-        return _GROUP_ORDER[self.kind]
+        return self.position
+
+
+def instrument_groups(
+    scan: Scan, codes: Iterable[str] | None = None, thresholds: Mapping[str, int] | None = None
+) -> list[RespondentGroup]:
+    """Unsaved group rows for these groups of the scan's instrument (every one without `codes`), in the
+    instrument's order, each with its threshold from `thresholds` or else the usual one."""
+    wanted = None if codes is None else set(codes)
+    thresholds = thresholds or {}
+    return [
+        RespondentGroup.of(
+            scan, group, position=position, threshold=thresholds.get(group.code, default_threshold(group))
+        )
+        for position, group in enumerate(scan.instrument_version.parsed.respondent_groups())
+        if wanted is None or group.code in wanted
+    ]
 
 
 class Invitation(models.Model):

@@ -18,7 +18,7 @@ from roer.instruments.selectors import usable_by_all, usable_by_any
 from roer.organisations.access import is_platform_admin
 from roer.organisations.models import MANAGING_ROLES, Membership, Organisation, Role
 from roer.scans.forms import ScanCreateForm
-from roer.scans.models import GroupKind, Scan
+from roer.scans.models import Scan
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -115,10 +115,10 @@ class PortfolioScanForm(ScanCreateForm):
         ).order_by("name")
         if source is not None:
             thresholds = {group.kind: group.threshold for group in source.groups.all()}
-            for kind in GroupKind:
-                self.fields[f"include_{kind.value}"].initial = kind.value in thresholds
-                if kind.value in thresholds:
-                    self.fields[f"threshold_{kind.value}"].initial = thresholds[kind.value]
+            for group in self.instrument_groups:
+                self.fields[f"include_{group.code}"].initial = group.code in thresholds
+                if group.code in thresholds:
+                    self.fields[f"threshold_{group.code}"].initial = thresholds[group.code]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

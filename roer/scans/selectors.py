@@ -9,6 +9,7 @@ from django.http import Http404
 
 from roer.organisations.access import check_access
 from roer.organisations.models import MANAGING_ROLES
+from roer.scans.invitees import GroupWords
 from roer.scans.models import Invitation, Mailing, Scan
 
 if TYPE_CHECKING:
@@ -65,3 +66,11 @@ def get_mailing_in_scan(scan: Scan, mailing_id: int) -> Mailing:
     if mailing is None:
         raise Http404
     return mailing
+
+
+def group_words(scan: Scan) -> GroupWords:
+    """What an invitee list for this scan may write in its group column: any group of its instrument is
+    recognised, and one the scan does not have is refused by name."""
+    return GroupWords.of(
+        scan.instrument_version.parsed.respondent_groups(), (group.kind for group in scan.groups.all())
+    )

@@ -21,7 +21,7 @@ from roer.instruments.models import InstrumentVersion
 from roer.lib.errors import DomainError
 from roer.organisations.models import Organisation
 from roer.scans.invitees import Invitee, LineProblem
-from roer.scans.models import GroupKind, Invitation, MailingRecipient, RespondentGroup, Scan, ScanState
+from roer.scans.models import Invitation, MailingRecipient, RespondentGroup, Scan, ScanState, instrument_groups
 
 
 class InvitationSentError(DomainError):
@@ -37,13 +37,20 @@ def scan_create(
     title: str,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    thresholds: Mapping[GroupKind, int],
+    thresholds: Mapping[str, int],
     retention_days: int | None = None,
 ) -> Scan:
-    """A new scan with one respondent group per chosen kind, each with its anonymity threshold. It starts
-    planned; `roer.lifecycle.scan_life` opens it on its opening day."""
+    """A new scan with the instrument's groups chosen in `thresholds` (group code: anonymity threshold),
+    in the instrument's order. It starts planned; `roer.lifecycle.scan_life` opens it on its opening day."""
     if not thresholds:
         raise ValueError("a scan needs at least one respondent group")
+    offered = instrument_version.parsed.respondent_groups()
+    unknown = set(thresholds) - {group.code for group in offered}
+    if unknown:
+        raise ValidationError(
+            _("The instrument %(instrument)s has no group %(groups)s.")
+            % {"instrument": instrument_version, "groups": ", ".join(sorted(unknown))}
+        )
     scan = Scan(
         organisation=organisation,
         created_by=created_by,
@@ -56,9 +63,7 @@ def scan_create(
         scan.retention_days = retention_days
     scan.full_clean()
     scan.save()
-    groups = [
-        RespondentGroup(scan=scan, kind=kind.value, threshold=threshold) for kind, threshold in thresholds.items()
-    ]
+    groups = instrument_groups(scan, thresholds, thresholds)
     for group in groups:
         group.full_clean(exclude=["scan"])
     RespondentGroup.objects.bulk_create(groups)
@@ -159,6 +164,7 @@ def invitees_add(
     another group refused."""
     groups = {group.kind: group for group in scan.groups.all()}
     existing = dict(scan.invitations.values_list("email", "group__kind"))
+    names = {group.kind: group.label for group in groups.values()}
     result = InviteesAdded()
     new: list[Invitation] = []
     for invitee in invitees:
@@ -169,7 +175,7 @@ def invitees_add(
             continue
         if earlier_kind is not None:
             reason = _("already invited in the group %(group)s; a person answers in one group") % {
-                "group": GroupKind(earlier_kind).label
+                "group": names.get(earlier_kind, earlier_kind)
             }
             result.problems.append(LineProblem(invitee.line, invitee.email, reason))
             continue

@@ -338,6 +338,13 @@ class PreviewPage:
     open_questions: list[str]
 
 
+def _names_of(definition: InstrumentDefinition, perspective: Perspective, language: str) -> str:
+    """The groups of one perspective, as the file names them: who sees this version of the questionnaire."""
+    return ", ".join(
+        group.name.get(language) for group in definition.respondent_groups() if group.perspective == perspective
+    )
+
+
 def _preview(definition: InstrumentDefinition, perspective: Perspective, language: str) -> list[PreviewPage]:
     """The questionnaire's pages for one perspective, as texts in the page's language."""
     pages = []
@@ -403,9 +410,10 @@ def instrument_version(request: AuthenticatedHttpRequest, version_id: int) -> Ht
         "warnings": InstrumentFileError(
             version.source_name, instrument_warnings(definition, version.source_text)
         ).lines(),
+        "groups": [(group, group.name.get(language)) for group in definition.respondent_groups()],
         "previews": [
-            (_("Directors (self-assessment)"), _preview(definition, "self", language)),
-            (_("Everyone who rates the directors"), _preview(definition, "others", language)),
+            (_names_of(definition, "self", language), _preview(definition, "self", language)),
+            (_names_of(definition, "others", language), _preview(definition, "others", language)),
         ],
         "language": language,
         "previous": previous,

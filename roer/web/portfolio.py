@@ -129,7 +129,8 @@ def scans_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _no_portfolio(request)
     source_form = SourceScanForm(request.GET if "source" in request.GET else None, clients=portfolio.clients)
     source = source_form.cleaned_data["source"] if source_form.is_valid() else None
-    form = PortfolioScanForm(request.POST or None, clients=portfolio.clients, source=source)
+    chosen = request.GET.get("instrument") or (source.instrument_version_id if source else None)
+    form = PortfolioScanForm(request.POST or None, clients=portfolio.clients, source=source, chosen=chosen)
     if request.method == "POST" and form.is_valid():
         try:
             created = scans_create_for_clients(

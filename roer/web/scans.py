@@ -38,6 +38,7 @@ from roer.scans.selectors import (
     get_invitation_in_scan,
     get_mailing_in_scan,
     get_scan_for_user,
+    group_words,
     invitation_counts,
     mailings_of,
 )
@@ -46,7 +47,9 @@ from roer.scans.selectors import (
 @login_required
 def scan_create(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, organisation_code, manage=True).organisation
-    form = ScanCreateForm(request.POST or None, versions=usable_versions(organisation.pk))
+    form = ScanCreateForm(
+        request.POST or None, versions=usable_versions(organisation.pk), chosen=request.GET.get("instrument")
+    )
     if request.method == "POST" and form.is_valid():
         scan = services.scan_create(
             organisation=organisation,
@@ -210,17 +213,17 @@ def scan_invitees(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         return _closed_for_invitees(request, scan.code)
     form = paste_form if source == "paste" else upload_form if source == "upload" else None
     if request.method == "POST" and form is not None and form.is_valid():
-        available = set(scan.groups.values_list("kind", flat=True))
+        words = group_words(scan)
         parsed: ParsedInvitees | None
         if form is paste_form:
-            parsed = parse_pasted(form.cleaned_data["addresses"], available_groups=available)
+            parsed = parse_pasted(form.cleaned_data["addresses"], groups=words)
         else:
             text = decode_upload(form.cleaned_data["file"])
             if text is None:
                 form.add_error("file", _("This is not a CSV text file. Save the spreadsheet as CSV and try again."))
                 parsed = None
             else:
-                parsed = parse_csv(text, available_groups=available)
+                parsed = parse_csv(text, groups=words)
         if parsed is not None:
             try:
                 added = editing.invitees_add(

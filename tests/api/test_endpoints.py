@@ -12,8 +12,8 @@ from roer.audit.models import AuditAction, AuditEvent
 from roer.plans.models import Action
 from roer.reports.figures_file import figures_document
 from roer.results.selectors import scan_results
-from roer.scans.models import GroupKind
 from tests.factories import InvitationFactory, MembershipFactory, ScanFactory, UserFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with
 
 pytestmark = pytest.mark.django_db

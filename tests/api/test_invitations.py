@@ -7,8 +7,9 @@ import pytest
 
 from roer.audit.models import AuditAction, AuditEvent
 from roer.lifecycle.scan_life import scan_cancel, scan_close
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import PASSWORD, InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import close
 from tests.tasks import run_tasks
 

@@ -25,10 +25,11 @@ from roer.lifecycle.resident_life import survey_create
 from roer.organisations.models import Role
 from roer.plans.models import Action
 from roer.responses.models import OpenAnswer, OpenAnswerStatus, Response
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from tests.browser.test_residents import WIDE, log_in
 from tests.conftest import link_for
 from tests.factories import MembershipFactory, OrganisationFactory, ScanFactory, UserFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with, publish_open_answers
 from tests.tasks import run_tasks
 from tests.test_url_access import patterns

@@ -37,7 +37,8 @@ def test_the_demo_has_real_figures_benchmarks_and_progress_and_running_it_twice_
     assert "/a/" in out
 
     showcases = Organisation.objects.filter(name__in=[s.name for s in SHOWCASES]).order_by("inhabitants")
-    assert [o.size_class.number for o in showcases] == [2, 4, 7]
+    assert [o.size_class.number for o in showcases if o.size_class] == [2, 4, 7]
+    assert [o.name for o in showcases if o.size_class is None] == ["Zorggroep Lindehof"]
     for organisation in showcases:
         closed = list(organisation.scans.with_figures())
         assert closed
@@ -142,3 +143,36 @@ def test_dijkstads_plan_shows_per_action_whether_its_dimension_moved_at_the_next
     before = Action.objects.count()
     call_command("seed_demo")
     assert Action.objects.count() == before
+
+
+def test_the_healthcare_organisation_answers_the_healthcare_instrument_which_no_municipality_is_offered(capsys):
+    """Issue 16, part 4: `make demo` loads the second instrument and shows it in use."""
+    from roer.instruments.selectors import usable_versions
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "beheerder@lindehof.example" in out
+    assert "raad_van_bestuur" in out  # a fresh link to answer as a board member
+    lindehof = Organisation.objects.get(name="Zorggroep Lindehof")
+    dijkstad = Organisation.objects.get(name="Gemeente Dijkstad")
+    assert {version.instrument.code for version in usable_versions(dijkstad.pk)} == {"digitaal_leiderschap"}
+    assert "digitaal_leiderschap_zorg" in {version.instrument.code for version in usable_versions(lindehof.pk)}
+
+    scan = lindehof.scans.with_figures().get()
+    assert scan.instrument_version.instrument.code == "digitaal_leiderschap_zorg"
+    assert [group.kind for group in scan.groups.all()] == [
+        "raad_van_bestuur",
+        "leidinggevenden",
+        "informatievoorziening_ict",
+        "zorgprofessionals",
+    ]
+    results = scan_results(scan)
+    # the board is the self-view, and sees itself more favourably on "Verdiepen & omarmen"
+    assert results.scores.self_view.code == "raad_van_bestuur"
+    assert results.scores.self_view.pillars["verdiepen"] > results.scores.others_view.pillars["verdiepen"] + 5
+    # the board answered the healthcare reference questions, and nobody the municipal ones
+    own = ScanFigures.objects.get(scan=scan).data["items"]["raad_van_bestuur"]
+    assert {"ref_zorg_verandering", "ref_zorg_vaardigheden"} <= set(own)
+    assert "ref_verandering" not in own
+    open_scan = lindehof.scans.exclude(pk=scan.pk).get()
+    assert open_scan.invitations.filter(group__kind="raad_van_bestuur").exists()

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.deploy.conftest import Gunicorn, Stack, wait_until_serving
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

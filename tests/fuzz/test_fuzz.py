@@ -10,13 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from roer.instruments.groups import groups_before_format_2
 from roer.instruments.loader import DEFAULT_INSTRUMENT, InstrumentFileError, parse_instrument, read_instrument_bytes
 from roer.responses.models import Response
 from roer.responses.questionnaire import pages_for
-from roer.scans.invitees import decode_upload, parse_csv, parse_pasted
-from roer.scans.models import GroupKind
+from roer.scans.invitees import GroupWords, decode_upload, parse_csv, parse_pasted
 from tests.conftest import link_for
 from tests.factories import InvitationFactory, ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import draft_of, saved_draft, stored_answers
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -78,7 +79,7 @@ def test_the_instrument_loader_reports_any_damage_to_a_valid_file_with_its_place
 def test_invitee_files_of_any_content_are_read_or_refused_cleanly(content):
     text = decode_upload(content)
     if text is not None:
-        result = parse_csv(text, available_groups={"directie", "medewerkers"})
+        result = parse_csv(text, groups=GroupWords.of(groups_before_format_2(), {"directie", "medewerkers"}))
         assert all(problem.line >= 1 for problem in result.problems)
         assert all("@" in invitee.email for invitee in result.invitees)
 
@@ -86,7 +87,7 @@ def test_invitee_files_of_any_content_are_read_or_refused_cleanly(content):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=2000))
 def test_pasted_text_of_any_content_is_read_or_refused_cleanly(text):
-    result = parse_pasted(text, available_groups={"medewerkers"})
+    result = parse_pasted(text, groups=GroupWords.of(groups_before_format_2(), {"medewerkers"}))
     assert all(problem.line >= 1 for problem in result.problems)
 
 
@@ -117,7 +118,8 @@ def test_an_upload_never_gives_a_server_error_and_keeps_its_valid_lines(
         readable = {
             invitee.email
             for invitee in parse_csv(
-                decode_upload(body), available_groups={"medewerkers", "directie", "management", "informatievoorziening"}
+                decode_upload(body),
+                groups=GroupWords.of(groups_before_format_2(), {group.code for group in groups_before_format_2()}),
             ).invitees
         }
         assert readable <= stored  # every line that reads as valid is kept

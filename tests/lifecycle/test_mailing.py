@@ -14,9 +14,10 @@ from roer.lib.tokens import hash_token
 from roer.lifecycle.mailing import MailServerError, mailing_plan, mailing_request, mailings_follow_clock, send_mailing
 from roer.lifecycle.queue import requeue_failed
 from roer.lifecycle.scan_life import scan_close
-from roer.scans.models import AccessToken, GroupKind, Invitation, Mailing, MailingKind, MailingRecipient
+from roer.scans.models import AccessToken, Invitation, Mailing, MailingKind, MailingRecipient
 from tests import mailbox
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import links_in_outbox
 from tests.tasks import queued, run_tasks
 

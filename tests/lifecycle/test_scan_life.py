@@ -18,8 +18,9 @@ from roer.responses.models import Response
 from roer.results.figures import FiguresNotReadyError, figures_for
 from roer.results.models import PeerGroupScores, ScanFigures
 from roer.scans.invitees import Invitee
-from roer.scans.models import GroupKind, Invitation, Scan, ScanState
+from roer.scans.models import Invitation, Scan, ScanState
 from tests.factories import InvitationFactory, OrganisationFactory, ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, close
 from tests.tasks import queued, run_tasks
 

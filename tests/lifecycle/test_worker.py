@@ -20,8 +20,9 @@ from django.db import connection
 
 from roer.lifecycle.mailing import mailing_request
 from roer.lifecycle.scan_life import scan_close
-from roer.scans.models import GroupKind, Mailing, MailingKind, Scan, ScanState
+from roer.scans.models import Mailing, MailingKind, Scan, ScanState
 from tests.factories import InvitationFactory, OrganisationFactory, ScanFactory
+from tests.groups import GroupKind
 
 ROOT = Path(__file__).resolve().parents[2]
 INVITEES = 6

@@ -3,8 +3,8 @@ anything, and an anonymous visitor is sent to log in."""
 
 import pytest
 
-from roer.scans.models import GroupKind
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 
 READ_PAGES = ["/organisations/{org}/", "/scans/{scan}/", "/scans/{scan}/results/"]
 MANAGE_PAGES = [

@@ -11,10 +11,11 @@ from django.utils import timezone
 from roer.lifecycle.scan_life import scan_close
 from roer.organisations.models import Role
 from roer.results.portfolio import portfolio_board
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from roer.scans.portfolio import portfolio_of
 from tests.conftest import client_for
 from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory, ScanFactory, UserFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, closed_scan_with
 from tests.portfolio.conftest import client_of, english_client_for
 

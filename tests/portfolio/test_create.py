@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from roer.lifecycle.portfolio import scans_create_for_clients
 from roer.organisations.models import Role
 from roer.scans import services
-from roer.scans.models import GroupKind, Scan, ScanState
+from roer.scans.models import RespondentGroup, Scan, ScanState, instrument_groups
 from tests.factories import OrganisationFactory, ScanFactory
+from tests.groups import GroupKind
 from tests.portfolio.conftest import client_of, english_client_for
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_created(anne, 
 def test_groups_and_thresholds_can_be_taken_from_an_existing_scan(anne, instrument_version):
     one = client_of(anne, "Gemeente Een")
     source = ScanFactory(organisation=one, instrument_version=instrument_version, title="Vorig jaar", groups=[])
-    source.groups.create(kind=GroupKind.MANAGEMENT, threshold=8)
+    RespondentGroup.objects.bulk_create(instrument_groups(source, ["management"], {"management": 8}))
     page = english_client_for(anne).get(f"/portfolio/scans/new/?source={source.code}").content.decode()
     assert "The groups and thresholds below are those of “Vorig jaar” (Gemeente Een)." in page
     assert 'name="threshold_management" value="8"' in page
@@ -159,7 +160,7 @@ def test_a_scan_of_an_organisation_without_membership_cannot_be_the_source(anne,
         title="Geheim",
         groups=[],
     )
-    secret.groups.create(kind=GroupKind.MANAGEMENT, threshold=9)
+    RespondentGroup.objects.bulk_create(instrument_groups(secret, ["management"], {"management": 9}))
     for source in (secret.code, "not-a-code"):
         page = english_client_for(anne).get(f"/portfolio/scans/new/?source={source}").content.decode()
         assert "Geheim" not in page

@@ -1,7 +1,7 @@
 import pytest
 
 from roer.responses.models import OpenAnswer, Response
-from roer.scans.models import GroupKind
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with, publish_open_answers
 
 TRICKY = [

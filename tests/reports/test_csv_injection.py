@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from roer.reports.writers import csv_row, escape_cell, unescape_cell
 from roer.responses.models import OpenAnswer, Response
-from roer.scans.models import GroupKind
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with, publish_open_answers
 
 HOSTILE = [

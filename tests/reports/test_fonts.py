@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from roer.responses.models import OpenAnswer, Response
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with, constant, page_data, post_page, publish_open_answers
 from tests.reports.test_report import downloaded_pdf
 

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from roer.lifecycle.scan_life import scan_close, scans_follow_clock
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly
 from tests.tasks import run_tasks
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from roer.responses.models import OpenAnswer, Response, ResponseDraft
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import AccessToken, GroupKind, Invitation
+from roer.scans.models import AccessToken, Invitation
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_all, constant, draft_of, page_data, post_page, stored_answers, stored_scores
 
 

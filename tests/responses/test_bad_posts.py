@@ -4,9 +4,9 @@ and a page with an invalid value is shown again with a clear message, never a se
 import pytest
 
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import draft_of
 
 

@@ -15,9 +15,9 @@ from roer.responses import pagecache
 from roer.responses.forms import PageForm
 from roer.responses.markup import filled, questions_markup
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import draft_of, saved_draft
 
 

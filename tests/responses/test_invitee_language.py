@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import constant, page_data, post_page
 
 pytestmark = pytest.mark.django_db

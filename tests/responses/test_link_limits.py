@@ -4,9 +4,9 @@ address, and one colleague's mistyped links must not give everybody else's valid
 import pytest
 
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import constant, draft_of, page_data
 
 TOWN_HALL = "192.0.2.50"

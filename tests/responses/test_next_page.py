@@ -11,9 +11,9 @@ from django.test import Client
 
 from roer.responses.models import Response, ResponseDraft
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import constant, draft_of, page_data, post_page, saved_draft
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from roer.scans.models import GroupKind
 from roer.scoring.packed import unpack
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 
 BEFORE = [("responses", "0003_open_answer_review")]
 AFTER = [("responses", "0004_packed_answers")]

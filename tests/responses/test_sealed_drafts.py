@@ -17,9 +17,10 @@ from roer.lifecycle.retention import scan_personal_data_remove
 from roer.lifecycle.traces import traces_erase
 from roer.responses.models import ResponseDraft
 from roer.responses.questionnaire import pages_for
-from roer.scans.models import AccessToken, GroupKind
+from roer.scans.models import AccessToken
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_all, close, constant, draft_of, page_data, post_page
 
 pytestmark = pytest.mark.django_db

@@ -28,9 +28,10 @@ from django.utils import timezone
 from roer.lifecycle.resident_life import store_resident_figures, survey_close, survey_create
 from roer.lifecycle.scan_life import scan_close
 from roer.residents.models import Burst, BurstStatus, Channel, ResidentOpenAnswer, ResidentResponse
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from roer.scoring.packed import pack
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly
 from tests.tasks import run_tasks
 

@@ -11,9 +11,9 @@ import pytest
 from bench.figures_reference import differences, reference_figures
 from roer.responses.models import Response
 from roer.results.figures import compute_figures
-from roer.scans.models import GroupKind
 from roer.scoring.packed import pack
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 
 
 def _answers(rng: random.Random, codes: tuple[str, ...], style: str) -> dict[str, int | None]:

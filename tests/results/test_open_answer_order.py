@@ -9,8 +9,9 @@ import pytest
 
 from roer.responses.models import OpenAnswer, new_handle
 from roer.results.open_answers import open_answers
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, close, publish_open_answers
 
 pytestmark = pytest.mark.django_db

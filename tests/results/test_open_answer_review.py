@@ -16,8 +16,9 @@ from roer.reports.documents import report_fingerprint
 from roer.reports.exports import export_for
 from roer.responses.models import OpenAnswer, OpenAnswerStatus
 from roer.results.review import review_items
-from roer.scans.models import GroupKind, Invitation
+from roer.scans.models import Invitation
 from tests.factories import ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, close
 
 pytestmark = pytest.mark.django_db

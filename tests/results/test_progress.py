@@ -75,8 +75,9 @@ def test_a_pillar_interval_needs_the_threshold_of_respondents_with_every_dimensi
     the pillar's first dimension and another to its second: each dimension still has five scores, so the
     dimensions and the pillar are shown, but only four people have a pillar score. An interval from four
     people's spread would be computed from fewer than the threshold, so there is none."""
-    from roer.scans.models import GroupKind, Invitation
+    from roer.scans.models import Invitation
     from tests.factories import ScanFactory
+    from tests.groups import GroupKind
     from tests.helpers import answer_directly, close
 
     today = timezone.localdate()

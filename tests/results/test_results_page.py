@@ -1,9 +1,9 @@
 """The results page: figures per group with thresholds applied, self versus others, reference questions,
 response rates and a radar chart with the same numbers in a table."""
 
-from roer.scans.models import GroupKind
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_all, close, constant
 
 

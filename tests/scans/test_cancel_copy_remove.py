@@ -17,9 +17,10 @@ from roer.lifecycle.mailing import mailing_plan
 from roer.lifecycle.retention import scans_due
 from roer.lifecycle.scan_life import ScanAnsweredError, ScanStateError, guarded, scan_cancel
 from roer.results.closing import Outlook, close_preview
-from roer.scans.models import GroupKind, Invitation, Mailing, MailingKind, Scan, ScanState
+from roer.scans.models import Invitation, Mailing, MailingKind, Scan, ScanState
 from tests.conftest import link_for
 from tests.factories import InvitationFactory, ScanFactory
+from tests.groups import GroupKind
 from tests.helpers import answer_directly, saved_draft
 
 

@@ -3,9 +3,15 @@ are merged and valid lines are kept."""
 
 import pytest
 
-from roer.scans.invitees import decode_upload, parse_csv, parse_pasted
+from roer.instruments.groups import groups_before_format_2
+from roer.scans.invitees import GroupWords, decode_upload, parse_csv, parse_pasted
 
 GROUPS = {"directie", "management", "medewerkers"}
+
+
+def words(available=GROUPS, instrument=None):  # type: ignore[no-untyped-def]
+    """What a scan with these groups of the instrument (the municipal one by default) understands."""
+    return GroupWords.of(instrument or groups_before_format_2(), available)
 
 
 @pytest.fixture(autouse=True)
@@ -14,13 +20,13 @@ def _english(english):
 
 
 def test_pasted_addresses_may_be_separated_by_lines_commas_and_semicolons():
-    result = parse_pasted("a@x.nl\nb@x.nl, c@x.nl; d@x.nl\n\n", available_groups=GROUPS)
+    result = parse_pasted("a@x.nl\nb@x.nl, c@x.nl; d@x.nl\n\n", groups=words())
     assert [invitee.email for invitee in result.invitees] == ["a@x.nl", "b@x.nl", "c@x.nl", "d@x.nl"]
     assert result.problems == []
 
 
 def test_addresses_copied_from_a_mail_program_are_understood():
-    result = parse_pasted('"Jansen, Jan" <Jan.Jansen@Gemeente.nl>\nPiet <piet@gemeente.nl>', available_groups=GROUPS)
+    result = parse_pasted('"Jansen, Jan" <Jan.Jansen@Gemeente.nl>\nPiet <piet@gemeente.nl>', groups=words())
     emails = [invitee.email for invitee in result.invitees]
     assert "jan.jansen@gemeente.nl" in emails
     assert "piet@gemeente.nl" in emails
@@ -28,21 +34,21 @@ def test_addresses_copied_from_a_mail_program_are_understood():
 
 def test_bad_lines_are_reported_with_their_number_and_valid_lines_are_kept():
     text = "good@x.nl\nnot-an-address\nalso.good@x.nl\nbad@\n"
-    result = parse_pasted(text, available_groups=GROUPS)
+    result = parse_pasted(text, groups=words())
     assert [invitee.email for invitee in result.invitees] == ["good@x.nl", "also.good@x.nl"]
     assert [(problem.line, problem.text) for problem in result.problems] == [(2, "not-an-address"), (4, "bad@")]
     assert "not a valid e-mail address" in result.problems[0].reason
 
 
 def test_duplicates_are_merged_whatever_their_case():
-    result = parse_pasted("a@x.nl\nA@X.NL\na@x.nl", available_groups=GROUPS)
+    result = parse_pasted("a@x.nl\nA@X.NL\na@x.nl", groups=words())
     assert [invitee.email for invitee in result.invitees] == ["a@x.nl"]
     assert result.duplicates == 2
 
 
 def test_a_csv_with_a_header_names_its_columns_in_dutch_or_english():
     text = "Naam;E-mailadres;Groep;Taal\nJan;jan@x.nl;directie;nl\nAnn;ann@x.nl;Staff;English\n"
-    result = parse_csv(text, available_groups=GROUPS)
+    result = parse_csv(text, groups=words())
     assert [(i.email, i.group, i.language) for i in result.invitees] == [
         ("jan@x.nl", "directie", "nl"),
         ("ann@x.nl", "medewerkers", "en"),
@@ -50,7 +56,7 @@ def test_a_csv_with_a_header_names_its_columns_in_dutch_or_english():
 
 
 def test_a_csv_without_a_header_reads_email_group_language():
-    result = parse_csv("jan@x.nl,management\npiet@x.nl\n", available_groups=GROUPS)
+    result = parse_csv("jan@x.nl,management\npiet@x.nl\n", groups=words())
     assert [(i.email, i.group) for i in result.invitees] == [("jan@x.nl", "management"), ("piet@x.nl", None)]
 
 
@@ -59,7 +65,7 @@ def test_csv_problems_carry_the_line_number_in_the_file():
         "email,groep,taal\nok@x.nl,directie\nwrong,directie\nok2@x.nl,bestuur\n"
         "ok3@x.nl,informatievoorziening\nok4@x.nl,medewerkers,fr\n"
     )
-    result = parse_csv(text, available_groups=GROUPS)
+    result = parse_csv(text, groups=words())
     assert [i.email for i in result.invitees] == ["ok@x.nl"]
     reasons = {problem.line: problem.reason for problem in result.problems}
     assert set(reasons) == {3, 4, 5, 6}
@@ -70,7 +76,7 @@ def test_csv_problems_carry_the_line_number_in_the_file():
 
 
 def test_the_same_person_in_two_groups_is_refused_on_the_later_line():
-    result = parse_csv("jan@x.nl;directie\njan@x.nl;medewerkers\n", available_groups=GROUPS)
+    result = parse_csv("jan@x.nl;directie\njan@x.nl;medewerkers\n", groups=words())
     assert [i.email for i in result.invitees] == ["jan@x.nl"]
     assert result.problems[0].line == 2
     assert "also on line 1" in result.problems[0].reason
@@ -78,7 +84,7 @@ def test_the_same_person_in_two_groups_is_refused_on_the_later_line():
 
 def test_quoted_fields_with_separators_and_newlines_are_read_correctly():
     text = 'email,naam\n"a@x.nl","Jansen, J."\n"b@x.nl","two\nlines"\nc@x.nl,x\n'
-    result = parse_csv(text, available_groups=GROUPS)
+    result = parse_csv(text, groups=words())
     assert [i.email for i in result.invitees] == ["a@x.nl", "b@x.nl", "c@x.nl"]
 
 
@@ -92,6 +98,6 @@ def test_a_binary_file_is_not_taken_for_text():
 
 
 def test_an_address_longer_than_the_standard_allows_is_refused():
-    result = parse_pasted("a" * 250 + "@x.nl", available_groups=GROUPS)
+    result = parse_pasted("a" * 250 + "@x.nl", groups=words())
     assert result.invitees == []
     assert "254" in result.problems[0].reason

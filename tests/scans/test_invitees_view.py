@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from roer.scans.models import GroupKind
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 
 
 @pytest.fixture

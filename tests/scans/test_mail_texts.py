@@ -13,8 +13,9 @@ from roer.lifecycle.editing import scan_mail_texts_set
 from roer.lifecycle.mailing import mailing_request, scan_email, send_mailing
 from roer.lifecycle.scan_life import ScanStateError
 from roer.scans import mail_texts
-from roer.scans.models import GroupKind, MailingKind, Scan
+from roer.scans.models import MailingKind, Scan
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import close, links_in_outbox
 from tests.tasks import queued, run_tasks
 

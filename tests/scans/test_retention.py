@@ -13,9 +13,10 @@ from roer.lifecycle.retention import personal_data_purge
 from roer.organisations.models import Organisation
 from roer.responses.models import Response, ResponseDraft
 from roer.results.selectors import scan_results
-from roer.scans.models import AccessToken, GroupKind, Invitation, Scan
+from roer.scans.models import AccessToken, Invitation, Scan
 from tests.conftest import link_for
 from tests.factories import InvitationFactory
+from tests.groups import GroupKind
 from tests.helpers import closed_scan_with, saved_draft, stored_answers
 
 pytestmark = pytest.mark.django_db

@@ -245,7 +245,7 @@ def published_everywhere(results: ScanResults, rows: list, document: dict) -> Pu
             codes = developments[point.code]
             published.add(group, codes.knowledge_code, point.knowledge.n, point.knowledge.score, "results")
             published.add(group, codes.impact_code, point.impact.n, point.impact.score, "results")
-    labels = {column_label(code): code for code in (*GROUP_CODES, ALL_OTHERS)}
+    labels = {column_label(DEFINITION, code): code for code in (*GROUP_CODES, ALL_OTHERS)}
     for row in rows:
         group, level, code, _name, n, _mean, _sd, score = row[:8]
         if level != "pijler":

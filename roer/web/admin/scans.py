@@ -38,8 +38,8 @@ def scans_for(request: HttpRequest) -> QuerySet[Scan]:
 
 class RespondentGroupInline(admin.TabularInline[RespondentGroup, Scan]):
     model = RespondentGroup
-    fields = ["kind", "threshold"]
-    readonly_fields = ["kind", "threshold"]
+    fields = ["label", "kind", "perspective", "threshold"]
+    readonly_fields = ["label", "kind", "perspective", "threshold"]
     extra = 0
     can_delete = False
 
@@ -63,7 +63,7 @@ class ScanAdminForm(forms.ModelForm[Scan]):
         closed = self.instance.is_closed
         for group in self.groups:
             self.fields[f"threshold_{group.kind}"] = forms.IntegerField(
-                label=_("Anonymity threshold for %(group)s") % {"group": group.get_kind_display()},
+                label=_("Anonymity threshold for %(group)s") % {"group": group.label},
                 min_value=MIN_THRESHOLD,
                 max_value=MAX_THRESHOLD,
                 initial=group.threshold,
@@ -149,7 +149,7 @@ def scan_label(scan: Scan) -> str:
 
 
 def group_label(group: RespondentGroup) -> str:
-    return f"{group.scan.organisation.name} – {group.scan.title} – {group.get_kind_display()}"
+    return f"{group.scan.organisation.name} – {group.scan.title} – {group.label}"
 
 
 class ScanChoiceField(forms.ModelChoiceField[Scan]):

@@ -32,4 +32,4 @@ class Command(BaseCommand):
             self.style.MIGRATE_HEADING("Try answering the open demo scan (fresh links, no log-in needed):")
         )
         for group, link in report.respondent_links:
-            self.stdout.write(f"  {group:<12} {link}")
+            self.stdout.write(f"  {group:<17} {link}")
