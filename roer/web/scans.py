@@ -253,6 +253,7 @@ def scan_invitees(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
                     prefix="paste",
                 )
     page = Paginator(scan.invitations.select_related("group").order_by("email"), 100).get_page(request.GET.get("page"))
+    named = scan.instrument_version.parsed.respondent_groups()
     context = {
         "scan": scan,
         "organisation": scan.organisation,
@@ -261,6 +262,8 @@ def scan_invitees(request: AuthenticatedHttpRequest, scan_code: uuid.UUID) -> Ht
         "upload_form": upload_form,
         "problems": problems,
         "source": source,
+        # The example file names groups of this scan's own instrument: its first and its last.
+        "example_groups": (named[0].code, named[-1].code),
     }
     return render(request, "scans/invitees.html", context)
 

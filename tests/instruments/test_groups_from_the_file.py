@@ -235,6 +235,7 @@ def test_a_healthcare_scan_from_set_up_to_results_uses_the_files_groups_wording_
     )
     page = uploaded.content.decode()
     assert "onbekende groep directie" in page
+    assert "@zorggroep-eikenrode.example;raad_van_bestuur;nl" in page  # the example file names its own groups
     assert "deze scan heeft geen groep Managers en teamleiders" in page  # the file's group, not in this scan
     invited = dict(scan.invitations.values_list("email", "group__kind"))
     assert invited == {
