@@ -118,7 +118,11 @@ class ResponseRatesOut(Schema):
 class InvitationIn(Closed):
     email: str = Field(min_length=1, max_length=320)
     group: str = Field(
-        min_length=1, max_length=100, description="A group of the scan: its kind (medewerkers) or its name."
+        min_length=1,
+        max_length=100,
+        pattern=r"\S",
+        description="A group of the scan: its code in the instrument (medewerkers), an alias the instrument "
+        "gives it, or its name.",
     )
     language: str | None = Field(default=None, max_length=20, description="nl or en; Dutch when left out.")
 

@@ -18,11 +18,14 @@ from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter
 from pydantic_core import PydanticCustomError
 
 from roer.instruments.texts import Code, Frozen, Text
+from roer.scoring import ALL_OTHERS
 
 Perspective = Literal["self", "others"]
 GroupCode = Annotated[Code, StringConstraints(max_length=30)]
 Alias = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60)]
 
+# Keys the figures use beside the groups' own: a group may not take one ("all others together" is the pool).
+RESERVED_CODES = frozenset({ALL_OTHERS})
 MIN_THRESHOLD = 3
 MAX_THRESHOLD = 100
 _BEFORE_FORMAT_2 = Path(__file__).parent / "data" / "groups-before-format-2.yaml"
@@ -34,7 +37,7 @@ class Group(Frozen):
     perspective: Perspective
     # The anonymity threshold a new scan offers for this group; without one, the installation's default
     # for the perspective (roer.scans.models.default_threshold).
-    threshold: int | None = Field(default=None, ge=MIN_THRESHOLD, le=MAX_THRESHOLD)
+    threshold: int | None = Field(default=None, ge=MIN_THRESHOLD, le=MAX_THRESHOLD, strict=True)
     # Further words accepted in the group column of an invitee list, beside the code and the names.
     aliases: tuple[Alias, ...] = Field(default=(), max_length=20)
     # The invitation e-mail's sentence on what this group does; without one, the general one of its perspective.
@@ -44,9 +47,17 @@ class Group(Frozen):
     def is_self(self) -> bool:
         return self.perspective == "self"
 
+    def words(self) -> list[str]:
+        """What an invitee list may write for this group: its code, its aliases, and its name in Dutch and in
+        English, with or without what stands in brackets; lower case, single spaces."""
+        names = (self.name.nl, self.name.en)
+        found = [self.code, *self.aliases, *names, *(name.split(" (")[0] for name in names)]
+        return list(dict.fromkeys(" ".join(word.lower().split()) for word in found))
+
 
 def check_groups(groups: tuple[Group, ...]) -> tuple[Group, ...]:
-    """Exactly one self-assessing group, at least one that rates it, and every code and alias once."""
+    """Exactly one self-assessing group, at least one that rates it, no reserved code, and every word an
+    invitee list may use (code, alias, name) naming one group only."""
     selves = [group.code for group in groups if group.is_self]
     if len(selves) != 1:
         raise PydanticCustomError(
@@ -54,16 +65,19 @@ def check_groups(groups: tuple[Group, ...]) -> tuple[Group, ...]:
             "exactly one group must have perspective self (found {count})",
             {"count": len(selves)},
         )
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for group in groups:
-        for word in (group.code, *group.aliases):
-            if word in seen:
+        if group.code in RESERVED_CODES:
+            raise PydanticCustomError(
+                "reserved_group_code", "'{code}' is reserved by Roer; give the group another code", {"code": group.code}
+            )
+        for word in group.words():
+            if seen.setdefault(word, group.code) != group.code:
                 raise PydanticCustomError(
                     "duplicate_group_word",
-                    "'{word}' names more than one group (codes and aliases must be unique)",
+                    "'{word}' names more than one group (codes, aliases and names must each name one group)",
                     {"word": word},
                 )
-            seen.add(word)
     return groups
 
 

@@ -99,9 +99,13 @@ class ScanCreateForm(_ScanDatesMixin):
 
     def _version_for(self, chosen: object) -> InstrumentVersion | None:
         """The version asked for when it is one of those offered, else the newest loaded."""
-        by_pk = {str(version.pk): version for version in self.versions}
-        if chosen is not None and str(chosen) in by_pk:
-            return by_pk[str(chosen)]
+        by_pk = {version.pk: version for version in self.versions}
+        try:  # spelt as the instrument field reads it (" 5", "05" and "+5" are all version 5)
+            asked = int(str(chosen).strip()) if chosen is not None else None
+        except ValueError:
+            asked = None
+        if asked in by_pk:
+            return by_pk[asked]
         return max(self.versions, key=lambda version: (version.loaded_at, version.pk), default=None)
 
     @property
@@ -120,6 +124,10 @@ class ScanCreateForm(_ScanDatesMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for group in self.instrument_groups:
+            # a group left out needs no threshold: what was typed beside it is dropped, not refused
+            if not cleaned.get(f"include_{group.code}"):
+                self.errors.pop(f"threshold_{group.code}", None)
         if not any(cleaned.get(f"include_{group.code}") for group in self.instrument_groups):
             raise ValidationError(_("Choose at least one group of respondents."))
         return cleaned

@@ -65,11 +65,8 @@ class GroupWords:
 
     @classmethod
     def of(cls, groups: Sequence[Group], available: Iterable[str]) -> GroupWords:
-        words: dict[str, str] = {}
-        for group in groups:
-            names = (group.name.nl, group.name.en)
-            for word in (group.code, *group.aliases, *names, *(name.split(" (")[0] for name in names)):
-                words.setdefault(_words(word), group.code)
+        # The loader lets no word name two groups (roer.instruments.groups.check_groups).
+        words = {word: group.code for group in groups for word in group.words()}
         language = translation.get_language() or "nl"
         return cls(words, {group.code: group.name.get(language) for group in groups}, frozenset(available))
 

@@ -51,18 +51,22 @@ def scan_create(request: AuthenticatedHttpRequest, organisation_code: uuid.UUID)
         request.POST or None, versions=usable_versions(organisation.pk), chosen=request.GET.get("instrument")
     )
     if request.method == "POST" and form.is_valid():
-        scan = services.scan_create(
-            organisation=organisation,
-            created_by=request.user,
-            instrument_version=form.cleaned_data["instrument_version"],
-            title=form.cleaned_data["title"],
-            opens_on=form.cleaned_data["opens_on"],
-            closes_on=form.cleaned_data["closes_on"],
-            thresholds=form.thresholds(),
-            retention_days=form.cleaned_data["retention_days"],
-        )
-        messages.success(request, _("The scan has been created. Add the people you want to invite."))
-        return redirect("scans:invitees", scan.code)
+        try:
+            scan = services.scan_create(
+                organisation=organisation,
+                created_by=request.user,
+                instrument_version=form.cleaned_data["instrument_version"],
+                title=form.cleaned_data["title"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+                thresholds=form.thresholds(),
+                retention_days=form.cleaned_data["retention_days"],
+            )
+        except ValidationError as refused:  # checked again by the service, whatever the form let through
+            form.add_error(None, refused)
+        else:
+            messages.success(request, _("The scan has been created. Add the people you want to invite."))
+            return redirect("scans:invitees", scan.code)
     return render(request, "scans/scan_form.html", {"form": form, "organisation": organisation})
 
 

@@ -112,3 +112,12 @@ def test_a_malformed_list_is_422_with_the_place(writer, scan, body, location):
     assert response.status_code == 422
     assert location in [error["location"] for error in response.json()["errors"]]
     assert not Invitation.objects.filter(scan=scan).exists()
+
+
+@pytest.mark.parametrize("blank", ["   ", "\t"])
+def test_a_group_of_only_spaces_is_refused_and_never_taken_for_the_first_group(writer, scan, blank):
+    response = writer.post(
+        f"/scans/{scan.code}/invitations", {"invitations": [{"email": "anna@alfa.example", "group": blank}]}
+    )
+    assert response.status_code == 422, response.json()
+    assert not Invitation.objects.filter(scan=scan).exists()

@@ -281,6 +281,7 @@ def test_a_healthcare_scan_from_set_up_to_results_uses_the_files_groups_wording_
     assert "Zorgprofessionals" in results
     assert "Directie (zelfbeoordeling)" not in results
     assert "Ik geloof dat onze zorgorganisatie fundamenteel zal veranderen" in results
+    assert "Raad van bestuur: eens" in results  # the reference table names the file's self-assessing group
     assert re.search(r"blinde vlek", results, flags=re.I)
 
 
@@ -340,3 +341,35 @@ def test_a_copy_moves_to_a_newer_version_with_other_groups_and_keeps_only_the_gr
         "directie@alfa.example": "directie",
         "medewerkers@alfa.example": "medewerkers",
     }
+
+
+@pytest.mark.usefixtures("english")
+def test_a_group_may_not_take_the_pools_code_nor_a_word_of_another_group():
+    # "all_others" is the pool of every group that rates: a group of that name would be shown as the pool
+    pool = (
+        "groups:\n"
+        + GROUP.format(code="bestuur", perspective="self")
+        + GROUP.format(code="all_others", perspective="others")
+    )
+    assert any("'all_others' is reserved by Roer" in line for line in _problems(_with_groups(pool)))
+    # one group named as another's code: its invitees would land in the wrong group
+    named = (
+        "groups:\n"
+        + "  - code: bestuur\n    name: {nl: Zorg, en: Board}\n    perspective: self\n"
+        + GROUP.format(code="zorg", perspective="others")
+    )
+    assert any("'zorg' names more than one group" in line for line in _problems(_with_groups(named)))
+
+
+def test_a_version_number_spelt_otherwise_picks_the_same_version_for_the_groups_and_the_scan(
+    zorg, zorg_manager, instrument_version, healthcare_version
+):
+    _publish_for(healthcare_version)  # every organisation may use both; the healthcare one is the newest
+    data = create_data(healthcare_version, instrument_version=f" 0{instrument_version.pk}")
+    data.update({"include_raad_van_bestuur": "on", "threshold_raad_van_bestuur": "3"})
+    for key in [key for key in data if key.startswith("include_") and key != "include_raad_van_bestuur"]:
+        del data[key]
+    response = client_for(zorg_manager).post(f"/organisations/{zorg.code}/scans/new/", data)
+    assert response.status_code == 200
+    assert "Kies minimaal één respondentgroep." in response.content.decode()
+    assert not Scan.objects.exists()

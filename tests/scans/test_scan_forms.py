@@ -239,3 +239,11 @@ def test_an_open_scan_keeps_its_opening_date(alice_client, scan):
             thresholds={},
         )
     assert set(refused.value.message_dict) == {"opens_on"}
+
+
+def test_a_group_left_out_needs_no_valid_threshold(alice_client, organisation, instrument_version):
+    data = create_data(instrument_version, include_management="", threshold_management="abc")
+    response = alice_client.post(f"/organisations/{organisation.code}/scans/new/", data)
+    assert response.status_code == 302
+    scan = Scan.objects.get(organisation=organisation)
+    assert [group.kind for group in scan.groups.all()] == ["directie", "medewerkers"]

@@ -25,6 +25,15 @@ def localised(text: object) -> str:
 
 
 @register.filter
+def self_group(definition: object) -> str:
+    """The name of the instrument's self-assessing group, without what stands in brackets ("Directie",
+    "Raad van bestuur"), in the current language."""
+    groups = getattr(definition, "respondent_groups", None)
+    found = next((group for group in groups() if group.is_self), None) if groups else None
+    return found.name.get(get_language() or "nl").split(" (")[0] if found else ""
+
+
+@register.filter
 def signed(value: object) -> str:
     """A difference as a whole number with its sign: +6, −3 (a real minus sign), 0."""
     if value is None:
