@@ -29,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.email:<32} {login.description}")
         self.stdout.write("")
         self.stdout.write(
-            self.style.MIGRATE_HEADING("Try answering the open demo scan (fresh links, no log-in needed):")
+            self.style.MIGRATE_HEADING(
+                "Try answering the open demo scans, in Dijkstad and Lindehof (fresh links, no log-in needed):"
+            )
         )
         for group, link in report.respondent_links:
             self.stdout.write(f"  {group:<17} {link}")
