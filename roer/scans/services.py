@@ -44,8 +44,7 @@ def scan_create(
     in the instrument's order. It starts planned; `roer.lifecycle.scan_life` opens it on its opening day."""
     if not thresholds:
         raise ValueError("a scan needs at least one respondent group")
-    offered = instrument_version.parsed.respondent_groups()
-    unknown = set(thresholds) - {group.code for group in offered}
+    unknown = set(thresholds) - {group.code for group in instrument_version.parsed.respondent_groups()}
     if unknown:
         raise ValidationError(
             _("The instrument %(instrument)s has no group %(groups)s.")
@@ -63,7 +62,7 @@ def scan_create(
         scan.retention_days = retention_days
     scan.full_clean()
     scan.save()
-    groups = instrument_groups(scan, thresholds, thresholds)
+    groups = instrument_groups(scan, codes=thresholds.keys(), thresholds=thresholds)
     for group in groups:
         group.full_clean(exclude=["scan"])
     RespondentGroup.objects.bulk_create(groups)
